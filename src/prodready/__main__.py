@@ -1,0 +1,5 @@
+"""`python -m prodready` runs the command-line interface."""
+
+from prodready.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""Iterative tree walks: no recursion, so deeply nested code cannot overflow the stack."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+_STATEMENT_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
+
+
+def walk_with_ancestors(tree: ast.AST, ancestors: list[ast.AST]) -> Iterator[ast.AST]:
+    """Pre-order walk of `tree`; while a node is yielded, `ancestors` holds its parents.
+
+    `ancestors` is one list updated in place (root first), so that readers during the walk
+    see the current node's parents without any copy.
+    """
+    ancestors.clear()
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        del ancestors[depth:]
+        yield node
+        ancestors.append(node)
+        children = list(ast.iter_child_nodes(node))
+        stack.extend((child, depth + 1) for child in reversed(children))
+
+
+def iter_statements(tree: ast.AST) -> Iterator[ast.stmt]:
+    """Every statement of a module, at any depth, without visiting expressions."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.stmt):
+            yield node
+        for name in _STATEMENT_FIELDS:
+            block = getattr(node, name, None)
+            if isinstance(block, list):
+                stack.extend(reversed(block))

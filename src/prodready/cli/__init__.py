@@ -1,0 +1,1 @@
+"""The composition root: parses the command line and wires config, engine, judge, reports."""

@@ -1,0 +1,1 @@
+"""`[tool.prodready]` and command-line options -> validated Settings, or a per-key error."""

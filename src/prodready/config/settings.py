@@ -1,0 +1,74 @@
+"""The validated settings of one review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from prodready.domain.taxonomy import Severity
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git/",
+    ".hg/",
+    ".svn/",
+    ".venv/",
+    "venv/",
+    ".tox/",
+    ".nox/",
+    "__pycache__/",
+    ".mypy_cache/",
+    ".ruff_cache/",
+    ".pytest_cache/",
+    ".eggs/",
+    "*.egg-info/",
+    "build/",
+    "dist/",
+    "node_modules/",
+    "site-packages/",
+    ".prodready_cache/",
+)
+
+
+class FailOn(Enum):
+    """When `prodready review` exits 1."""
+
+    NOT_READY = "not-ready"
+    WITH_FIXES = "with-fixes"
+    BLOCKER = "blocker"
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+    NEVER = "never"
+
+    @property
+    def severity(self) -> Severity | None:
+        """The severity threshold this setting names, if it names one."""
+        try:
+            return Severity(self.value)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictThresholds:
+    """How findings turn into a verdict (see judge.verdict and the README)."""
+
+    majors_for_fixes: int = 3
+    blockers_need_confidence: str = "medium"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity_overrides: tuple[tuple[str, Severity], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    fail_on: FailOn = FailOn.NOT_READY
+    min_severity: Severity = Severity.INFO
+    ruff: bool = True
+    thresholds: VerdictThresholds = field(default_factory=VerdictThresholds)
+    source: str = ""

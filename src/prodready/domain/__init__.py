@@ -1,0 +1,1 @@
+"""Plain data of a review: rules' metadata, findings, issues, checklist and verdict. No I/O."""

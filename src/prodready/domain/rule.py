@@ -1,0 +1,39 @@
+"""A rule's metadata: everything the catalogue, the docs and the reports say about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prodready.domain.taxonomy import Confidence, Dimension, Practice, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """The data beside a rule's detection code.
+
+    `what`, `why`, `fix` and `migration` are Markdown; `fix` holds a fenced Python example.
+    `practices` names the checklist items this rule's findings are evidence about.
+    `upstream` names the code of an external linter whose results this rule presents.
+    """
+
+    id: str
+    name: str
+    title: str
+    dimension: Dimension
+    severity: Severity
+    confidence: Confidence
+    what: str
+    why: str
+    fix: str
+    migration: str
+    libraries: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    practices: tuple[Practice, ...] = ()
+    upstream: str | None = None
+
+    def matches(self, selector: str) -> bool:
+        """True when `selector` names this rule: its id, its name, an id prefix or ALL."""
+        key = selector.strip()
+        if key.upper() == "ALL":
+            return True
+        return key == self.name or self.id.upper().startswith(key.upper())

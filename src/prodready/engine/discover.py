@@ -1,0 +1,157 @@
+"""Which files a review reads: the paths given, minus excludes and .gitignore'd paths."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from prodready.config.settings import Settings
+from prodready.domain.finding import Note, NoteKind
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A file to review: where it is, and its path relative to the review root."""
+
+    absolute: str
+    relative: str
+
+
+@dataclass(slots=True)
+class Discovery:
+    root: Path
+    files: list[SourceRef] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+class PathError(Exception):
+    """A path given on the command line that cannot be reviewed."""
+
+
+def review_root(paths: list[Path]) -> Path:
+    """The folder findings are reported relative to: the common parent of the paths."""
+    resolved = [p.resolve() for p in paths]
+    folders = [p if p.is_dir() else p.parent for p in resolved]
+    return Path(os.path.commonpath([str(f) for f in folders]))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _gitignore_spec(directory: Path) -> pathspec.GitIgnoreSpec | None:
+    ignore_file = directory / ".gitignore"
+    if not ignore_file.is_file():
+        return None
+    try:
+        lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+@dataclass(slots=True)
+class _Walker:
+    root: Path
+    excludes: pathspec.GitIgnoreSpec
+    respect_gitignore: bool
+    result: Discovery
+    seen: set[str] = field(default_factory=set)
+
+    def ignored(
+        self, rel: str, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]
+    ) -> bool:
+        probe = rel + "/" if is_dir else rel
+        if self.excludes.match_file(probe):
+            return True
+        for base, spec in specs:
+            local = _relative(self.root / rel, base)
+            if spec.match_file(local + "/" if is_dir else local):
+                return True
+        return False
+
+    def add_file(self, path: Path) -> None:
+        rel = _relative(path, self.root)
+        try:
+            real = os.path.realpath(path, strict=True)
+            if not os.path.isfile(real):
+                return
+        except OSError as error:
+            self.result.notes.append(
+                Note(rel, NoteKind.UNREADABLE, f"skipped: cannot resolve ({error.strerror})")
+            )
+            return
+        if real in self.seen:
+            return
+        self.seen.add(real)
+        self.result.files.append(SourceRef(absolute=str(path), relative=rel))
+
+    def walk(self, top: Path) -> None:
+        specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+        if self.respect_gitignore:
+            chain = [top, *(p for p in top.parents if p == self.root or self.root in p.parents)]
+            for directory in reversed(chain):
+                spec = _gitignore_spec(directory)
+                if spec is not None:
+                    specs.append((directory, spec))
+        self._walk_dir(top, specs)
+
+    def _walk_dir(self, top: Path, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> None:
+        stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(top, specs)]
+        while stack:
+            directory, active = stack.pop()
+            try:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            except OSError as error:
+                rel = _relative(directory, self.root)
+                self.result.notes.append(
+                    Note(rel, NoteKind.UNREADABLE, f"skipped folder: {error.strerror}")
+                )
+                continue
+            subdirs: list[Path] = []
+            for entry in entries:
+                path = Path(entry.path)
+                rel = _relative(path, self.root)
+                if entry.is_symlink() and not os.path.exists(entry.path):
+                    if entry.name.endswith(".py"):
+                        self.result.notes.append(
+                            Note(rel, NoteKind.UNREADABLE, "skipped: broken symlink or loop")
+                        )
+                    continue
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if self.ignored(rel, is_dir, active):
+                    continue
+                if is_dir:
+                    if (path / "pyvenv.cfg").exists():
+                        continue
+                    subdirs.append(path)
+                elif entry.name.endswith(".py"):
+                    self.add_file(path)
+            for subdir in reversed(subdirs):
+                spec = _gitignore_spec(subdir) if self.respect_gitignore else None
+                stack.append((subdir, [*active, (subdir, spec)] if spec else active))
+
+
+def discover(paths: list[Path], settings: Settings) -> Discovery:
+    """The Python files under `paths`; raises PathError for a path that does not exist."""
+    for path in paths:
+        if not os.path.exists(path):
+            problem = "a symlink loop or broken link" if os.path.islink(path) else "does not exist"
+            raise PathError(f"{path}: {problem}")
+    root = review_root(paths)
+    excludes = pathspec.GitIgnoreSpec.from_lines([*settings.exclude, *settings.extend_exclude])
+    result = Discovery(root=root)
+    walker = _Walker(root, excludes, settings.respect_gitignore, result)
+    for path in paths:
+        if path.is_dir():
+            walker.walk(path.resolve())
+        else:
+            walker.add_file(path.resolve())
+    result.files.sort(key=lambda ref: ref.relative)
+    return result

@@ -1,0 +1,84 @@
+"""A whole review's analysis: discover, analyse every file, then run project rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from prodready.config.settings import Settings
+from prodready.domain.finding import Finding, Note, NoteKind
+from prodready.domain.rule import RuleMeta
+from prodready.domain.suppression import Suppression
+from prodready.engine.analyse import FileAnalysis, analyse_file
+from prodready.engine.discover import discover
+from prodready.engine.dispatch import DispatchTable
+from prodready.engine.modules import ModuleNamer
+from prodready.engine.select import selected_rules
+from prodready.rules.api import FileRule, ParsedFile, ProjectContext, ProjectRule
+from prodready.rules.registry import Catalogue
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RawReview:
+    """What the rules found, before the judge applies suppressions and decides."""
+
+    root: str
+    files: int
+    lines: int
+    findings: tuple[Finding, ...]
+    suppressions: tuple[Suppression, ...]
+    notes: tuple[Note, ...]
+    selected: tuple[RuleMeta, ...]
+
+
+def _run_project_rule(
+    rule: ProjectRule, root: str, files: list[ParsedFile]
+) -> tuple[list[Finding], list[Note]]:
+    context = ProjectContext(root=root, files=files, rule=rule.meta)
+    try:
+        return list(rule.check(context)), []
+    except (RecursionError, MemoryError):
+        return [], [Note("", NoteKind.TOO_DEEP, f"{rule.meta.id} skipped: input nested too deeply")]
+    except Exception as error:  # noqa: BLE001 - a rule bug must not stop the review
+        return [], [Note("", NoteKind.RULE_ERROR, f"{rule.meta.id} failed: {error!r}")]
+
+
+def run_review(
+    paths: list[Path],
+    settings: Settings,
+    catalogue: Catalogue,
+    progress: Progress | None = None,
+) -> RawReview:
+    """Analyse `paths`; raises discover.PathError for a path that does not exist."""
+    found = discover(paths, settings)
+    selected = selected_rules(catalogue, settings)
+    table = DispatchTable.of(tuple(r for r in selected if isinstance(r, FileRule)))
+    namer = ModuleNamer()
+    analyses: list[FileAnalysis] = []
+    total = len(found.files)
+    for index, ref in enumerate(found.files):
+        module, is_package = namer.name(ref.absolute)
+        analyses.append(analyse_file(ref, module, is_package, table))
+        if progress is not None:
+            progress(index + 1, total)
+    findings = [f for a in analyses for f in a.findings]
+    notes = [*found.notes, *(n for a in analyses for n in a.notes)]
+    parsed = [a.parsed for a in analyses if a.parsed is not None]
+    root = str(found.root)
+    for rule in selected:
+        if isinstance(rule, ProjectRule):
+            extra, problems = _run_project_rule(rule, root, parsed)
+            findings.extend(extra)
+            notes.extend(problems)
+    return RawReview(
+        root=root,
+        files=len(analyses),
+        lines=sum(a.lines for a in analyses),
+        findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
+        suppressions=tuple(s for a in analyses for s in a.suppressions),
+        notes=tuple(sorted(notes, key=lambda n: n.sort_key)),
+        selected=tuple(rule.meta for rule in selected),
+    )

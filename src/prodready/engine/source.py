@@ -1,0 +1,67 @@
+"""Reading one file: bytes -> text per PEP 263 -> tree, or a one-line note saying why not."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import warnings
+from dataclasses import dataclass
+
+from prodready.domain.finding import Note, NoteKind
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    tree: ast.Module
+
+
+def read_bytes(absolute: str, relative: str) -> bytes | Note:
+    try:
+        with open(absolute, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return Note(relative, NoteKind.UNREADABLE, f"skipped: cannot read ({error.strerror})")
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        return Note(relative, NoteKind.SKIPPED, f"skipped: larger than {limit} MiB")
+    return data
+
+
+def decode(data: bytes, relative: str) -> Decoded | Note:
+    """Decode per PEP 263 (coding cookie, BOM, UTF-8 default)."""
+    if b"\x00" in data:
+        return Note(relative, NoteKind.UNDECODABLE, "skipped: binary content (NUL bytes)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except SyntaxError as error:
+        return Note(relative, NoteKind.UNDECODABLE, f"skipped: {error.msg}")
+    except (LookupError, UnicodeDecodeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return Note(relative, NoteKind.UNDECODABLE, f"skipped: cannot decode ({reason})")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Decoded(text)
+
+
+def parse(text: str, relative: str) -> Parsed | Note:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=relative)
+    except SyntaxError as error:
+        where = f" (line {error.lineno})" if error.lineno else ""
+        return Note(relative, NoteKind.UNPARSABLE, f"skipped: syntax error{where}: {error.msg}")
+    except (RecursionError, MemoryError):
+        return Note(relative, NoteKind.TOO_DEEP, "skipped: nested too deeply to parse")
+    except ValueError as error:
+        return Note(relative, NoteKind.UNPARSABLE, f"skipped: {error}")
+    return Parsed(tree)

@@ -1,0 +1,1 @@
+"""Suppressions, grouping into issues, priority, the practices checklist and the verdict."""

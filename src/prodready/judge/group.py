@@ -1,0 +1,55 @@
+"""Findings -> one issue per rule, at the severity and confidence they are judged at."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+from prodready.domain.finding import Finding
+from prodready.domain.result import Issue
+from prodready.domain.rule import RuleMeta
+from prodready.domain.taxonomy import Confidence, Severity
+
+
+def priority(severity: Severity, confidence: Confidence, locations: int) -> float:
+    """severity x confidence x reach; reach grows with the log of the locations."""
+    reach = 1.0 + math.log2(max(locations, 1))
+    return round(severity.weight * confidence.weight * reach, 2)
+
+
+def _issue(meta: RuleMeta, findings: list[Finding], override: Severity | None) -> Issue:
+    severities = [f.severity or meta.severity for f in findings]
+    severity = override or min(severities, key=lambda s: s.rank)
+    confidence = min((f.confidence or meta.confidence for f in findings), key=lambda c: c.rank)
+    ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
+    return Issue(
+        rule=meta,
+        severity=severity,
+        confidence=confidence,
+        findings=ordered,
+        priority=priority(severity, confidence, len(ordered)),
+    )
+
+
+def group_issues(
+    findings: Iterable[Finding],
+    catalogue: dict[str, RuleMeta],
+    overrides: tuple[tuple[str, Severity], ...],
+    min_severity: Severity,
+) -> tuple[Issue, ...]:
+    """Issues worst first: by priority, then dimension order, then rule id."""
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        grouped[finding.rule_id].append(finding)
+    issues: list[Issue] = []
+    for rule_id, found in grouped.items():
+        meta = catalogue.get(rule_id)
+        if meta is None:
+            continue
+        override = next((sev for key, sev in overrides if meta.matches(key)), None)
+        issue = _issue(meta, found, override)
+        if issue.severity.at_least(min_severity):
+            issues.append(issue)
+    issues.sort(key=lambda i: (-i.priority, i.severity.rank, i.dimension.number, i.rule.id))
+    return tuple(issues)

@@ -1,0 +1,52 @@
+"""From the raw findings of a run to the judged ReviewResult renderers print."""
+
+from __future__ import annotations
+
+from prodready import __version__
+from prodready.config.settings import Settings
+from prodready.domain.finding import Finding, Note
+from prodready.domain.result import ReviewResult, ReviewScope, StackItem
+from prodready.domain.rule import RuleMeta
+from prodready.domain.suppression import Suppression
+from prodready.judge.checklist import checklist
+from prodready.judge.group import group_issues
+from prodready.judge.suppress import apply_suppressions
+from prodready.judge.verdict import decide
+
+
+def judge(
+    *,
+    root: str,
+    files: int,
+    lines: int,
+    findings: tuple[Finding, ...],
+    suppressions: tuple[Suppression, ...],
+    notes: tuple[Note, ...],
+    selected: tuple[RuleMeta, ...],
+    catalogue: tuple[RuleMeta, ...],
+    settings: Settings,
+    stack: tuple[StackItem, ...] = (),
+) -> ReviewResult:
+    selected_ids = frozenset(meta.id for meta in selected)
+    outcome = apply_suppressions(
+        findings, suppressions, catalogue, selected_ids, settings.per_file_ignores
+    )
+    by_id = {meta.id: meta for meta in catalogue}
+    issues = group_issues(
+        (*outcome.kept, *outcome.hygiene),
+        by_id,
+        settings.severity_overrides,
+        settings.min_severity,
+    )
+    return ReviewResult(
+        tool_version=__version__,
+        scope=ReviewScope(
+            root=root, files=files, lines=lines, stack=stack, rules_run=len(selected)
+        ),
+        issues=issues,
+        checklist=checklist(issues, selected),
+        verdict=decide(issues, settings.thresholds),
+        notes=notes,
+        suppressed=outcome.suppressed,
+        catalogue=tuple(m for m in catalogue if m.id in {i.rule.id for i in issues}),
+    )

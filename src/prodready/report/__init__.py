@@ -1,0 +1,1 @@
+"""Renderers: pure functions of a judged ReviewResult to text. They never analyse."""

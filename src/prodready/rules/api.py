@@ -1,0 +1,163 @@
+"""What a rule module uses: the decorators and the contexts its check receives."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from prodready.analysis.semantic import SemanticModel
+from prodready.domain.finding import Finding, Location
+from prodready.domain.rule import RuleMeta
+from prodready.domain.taxonomy import Confidence, Severity
+
+_SNIPPET_MAX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """One reviewed file's identity and text."""
+
+    path: str
+    module: str
+    is_package: bool
+    lines: tuple[str, ...]
+
+    def line(self, number: int) -> str:
+        if 1 <= number <= len(self.lines):
+            return self.lines[number - 1].strip()[:_SNIPPET_MAX]
+        return ""
+
+
+@dataclass(slots=True)
+class FileContext:
+    """What a file rule's check receives beside the node: the file and its semantic model."""
+
+    source: SourceText
+    semantic: SemanticModel
+    rule: RuleMeta
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def finding(
+        self,
+        node: ast.AST,
+        message: str,
+        *,
+        confidence: Confidence | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        return finding_at(self.rule, self.source, node, message, confidence, severity)
+
+
+def finding_at(
+    rule: RuleMeta,
+    source: SourceText,
+    node: ast.AST,
+    message: str,
+    confidence: Confidence | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding of `rule` at `node` of `source`, with the node's first line as evidence."""
+    line = getattr(node, "lineno", 1)
+    location = Location(
+        path=source.path,
+        line=line,
+        column=getattr(node, "col_offset", 0),
+        end_line=getattr(node, "end_lineno", None),
+        end_column=getattr(node, "end_col_offset", None),
+    )
+    return Finding(
+        rule_id=rule.id,
+        location=location,
+        message=message,
+        snippet=source.line(line),
+        confidence=confidence,
+        severity=severity,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A file that parsed, as project rules see it."""
+
+    source: SourceText
+    tree: ast.Module
+    semantic: SemanticModel
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectContext:
+    """What a project rule's check receives: every parsed file of the review."""
+
+    root: str
+    files: Sequence[ParsedFile]
+    rule: RuleMeta
+
+    def finding(self, file: ParsedFile, node: ast.AST, message: str) -> Finding:
+        return finding_at(self.rule, file.source, node, message)
+
+
+NodeT = TypeVar("NodeT", bound=ast.AST)
+FileCheck = Callable[[Any, FileContext], Iterable[Finding]]
+ProjectCheck = Callable[[ProjectContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class FileRule:
+    """A rule dispatched on nodes of the given types during the one walk of each file."""
+
+    meta: RuleMeta
+    node_types: tuple[type[ast.AST], ...]
+    check: FileCheck
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRule:
+    """A rule that reads every parsed file at once (cross-file facts)."""
+
+    meta: RuleMeta
+    check: ProjectCheck
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedRule:
+    """A rule whose findings the judge makes (e.g. suppression hygiene), not a check."""
+
+    meta: RuleMeta
+
+
+Rule = FileRule | ProjectRule | JudgedRule
+
+
+def judged_rule(meta: RuleMeta) -> JudgedRule:
+    """Register `meta` for a rule the judge applies itself."""
+    return JudgedRule(meta=meta)
+
+
+def file_rule(
+    meta: RuleMeta, on: tuple[type[NodeT], ...]
+) -> Callable[[Callable[[NodeT, FileContext], Iterable[Finding]]], FileRule]:
+    """Make `check(node, ctx)` a file rule called for every node of the types `on`."""
+
+    def wrap(check: Callable[[NodeT, FileContext], Iterable[Finding]]) -> FileRule:
+        return FileRule(meta=meta, node_types=on, check=check)
+
+    return wrap
+
+
+def project_rule(meta: RuleMeta) -> Callable[[ProjectCheck], ProjectRule]:
+    """Make `check(project)` a project rule."""
+
+    def wrap(check: ProjectCheck) -> ProjectRule:
+        return ProjectRule(meta=meta, check=check)
+
+    return wrap
+
+
+def no_findings() -> Iterator[Finding]:
+    """An empty result, for checks that return early."""
+    return iter(())

@@ -1,0 +1,1 @@
+"""Dimension 9: code quality and Python best practices."""

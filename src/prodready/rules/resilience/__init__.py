@@ -1,0 +1,1 @@
+"""Dimension 1: resilience and fault tolerance."""
