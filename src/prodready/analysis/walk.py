@@ -16,13 +16,23 @@ def walk_with_ancestors(tree: ast.AST, ancestors: list[ast.AST]) -> Iterator[ast
     """
     ancestors.clear()
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    push = stack.append
+    node_type = ast.AST
     while stack:
         node, depth = stack.pop()
         del ancestors[depth:]
         yield node
         ancestors.append(node)
-        children = list(ast.iter_child_nodes(node))
-        stack.extend((child, depth + 1) for child in reversed(children))
+        child_depth = depth + 1
+        fields = node._fields
+        for index in range(len(fields) - 1, -1, -1):
+            value = getattr(node, fields[index], None)
+            if isinstance(value, list):
+                for item in reversed(value):
+                    if isinstance(item, node_type):
+                        push((item, child_depth))
+            elif isinstance(value, node_type):
+                push((value, child_depth))
 
 
 def iter_statements(tree: ast.AST) -> Iterator[ast.stmt]:
