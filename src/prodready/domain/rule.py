@@ -13,7 +13,9 @@ class RuleMeta:
 
     `what`, `why`, `fix` and `migration` are Markdown; `fix` holds a fenced Python example.
     `practices` names the checklist items this rule's findings are evidence about.
-    `upstream` names the code of an external linter whose results this rule presents.
+    `upstream` names the codes of an external linter (ruff) whose results this rule presents;
+    `overlaps` names prodready rules that report the same defect more precisely: on a line
+    where one of them reports, this rule's finding is dropped.
     """
 
     id: str
@@ -29,7 +31,8 @@ class RuleMeta:
     libraries: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     practices: tuple[Practice, ...] = ()
-    upstream: str | None = None
+    upstream: tuple[str, ...] = ()
+    overlaps: tuple[str, ...] = ()
 
     def matches(self, selector: str) -> bool:
         """True when `selector` names this rule: its id, its name, an id prefix or ALL."""

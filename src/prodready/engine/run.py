@@ -14,8 +14,9 @@ from prodready.engine.analyse import FileAnalysis, analyse_file
 from prodready.engine.discover import discover
 from prodready.engine.dispatch import DispatchTable
 from prodready.engine.modules import ModuleNamer
+from prodready.engine.ruff_bridge import drop_overlaps, run_ruff
 from prodready.engine.select import selected_rules
-from prodready.rules.api import FileRule, ParsedFile, ProjectContext, ProjectRule
+from prodready.rules.api import FileRule, ParsedFile, ProjectContext, ProjectRule, UpstreamRule
 from prodready.rules.registry import Catalogue
 
 Progress = Callable[[int, int], None]
@@ -73,6 +74,20 @@ def run_review(
             extra, problems = _run_project_rule(rule, root, parsed)
             findings.extend(extra)
             notes.extend(problems)
+    upstream = [rule.meta for rule in selected if isinstance(rule, UpstreamRule)]
+    if settings.ruff and upstream and parsed:
+        sources = {p.source.path: p.source for p in parsed}
+
+        def evidence(where: str) -> str:
+            path, _, row = where.rpartition(":")
+            source = sources.get(path)
+            return source.line(int(row)) if source else ""
+
+        absolute = [ref.absolute for ref in found.files if ref.relative in sources]
+        outcome = run_ruff(found.root, absolute, upstream, evidence)
+        findings.extend(outcome.findings)
+        notes.extend(outcome.notes)
+        findings = drop_overlaps(findings, {rule.meta.id: rule.meta for rule in selected})
     return RawReview(
         root=root,
         files=len(analyses),

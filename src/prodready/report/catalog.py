@@ -14,7 +14,11 @@ def render_explanation(meta: RuleMeta) -> str:
         "",
         f"Dimension: {meta.dimension.number}. {meta.dimension.title}  ",
         f"Severity: {meta.severity.value} · Confidence: {meta.confidence.value}"
-        + (f" · Presents: ruff `{meta.upstream}`" if meta.upstream else ""),
+        + (
+            f" · Presents ruff: {', '.join(f'`{c}`' for c in meta.upstream)}"
+            if meta.upstream
+            else ""
+        ),
         "",
         "## What is wrong",
         "",
@@ -49,7 +53,7 @@ def _as_dict(meta: RuleMeta) -> dict[str, object]:
         "dimension": meta.dimension.title,
         "severity": meta.severity.value,
         "confidence": meta.confidence.value,
-        "upstream": meta.upstream,
+        "upstream": list(meta.upstream),
         "libraries": list(meta.libraries),
     }
 

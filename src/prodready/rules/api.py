@@ -130,7 +130,21 @@ class JudgedRule:
     meta: RuleMeta
 
 
-Rule = FileRule | ProjectRule | JudgedRule
+@dataclass(frozen=True, slots=True)
+class UpstreamRule:
+    """A rule whose findings come from ruff's codes in `meta.upstream` (engine/ruff_bridge)."""
+
+    meta: RuleMeta
+
+
+Rule = FileRule | ProjectRule | JudgedRule | UpstreamRule
+
+
+def upstream_rule(meta: RuleMeta) -> UpstreamRule:
+    """Register `meta` for findings of the ruff codes it names; it has no check of its own."""
+    if not meta.upstream:
+        raise ValueError(f"{meta.id}: an upstream rule must name its ruff codes")
+    return UpstreamRule(meta=meta)
 
 
 def judged_rule(meta: RuleMeta) -> JudgedRule:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from prodready.domain.rule import RuleMeta
-from prodready.rules.api import FileRule, JudgedRule, ProjectRule, Rule
+from prodready.rules.api import FileRule, JudgedRule, ProjectRule, Rule, UpstreamRule
 
 _NOT_RULE_MODULES = frozenset({"api", "registry", "matchers"})
 
@@ -36,6 +36,10 @@ class Catalogue:
         return tuple(rule for rule in self.rules if isinstance(rule, FileRule))
 
     @property
+    def upstream_rules(self) -> tuple[UpstreamRule, ...]:
+        return tuple(rule for rule in self.rules if isinstance(rule, UpstreamRule))
+
+    @property
     def project_rules(self) -> tuple[ProjectRule, ...]:
         return tuple(rule for rule in self.rules if isinstance(rule, ProjectRule))
 
@@ -58,7 +62,7 @@ def discover(package_name: str = "prodready.rules") -> Catalogue:
     names: set[str] = set()
     for module in _rule_modules(package):
         for value in vars(module).values():
-            if isinstance(value, FileRule | ProjectRule | JudgedRule):
+            if isinstance(value, FileRule | ProjectRule | JudgedRule | UpstreamRule):
                 meta = value.meta
                 if meta.id in found or meta.name in names:
                     if found.get(meta.id) is value:

@@ -1,0 +1,142 @@
+"""Run ruff once over the reviewed files and present its results as prodready findings.
+
+Generic lint families ruff already does well are not re-implemented: each upstream rule
+module names the ruff codes it presents, with prodready's own four texts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from prodready.domain.finding import Finding, Location, Note, NoteKind
+from prodready.domain.rule import RuleMeta
+
+RUFF_TIMEOUT_SECONDS = 300
+_CHUNK = 400
+
+Lines = Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class RuffOutcome:
+    findings: tuple[Finding, ...]
+    notes: tuple[Note, ...]
+
+
+def find_ruff() -> str | None:
+    """The ruff binary of this installation (the `ruff` wheel), else one on PATH."""
+    try:
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+    except ImportError:
+        return shutil.which("ruff")
+    try:
+        return os.fsdecode(find_ruff_bin())
+    except FileNotFoundError:
+        return shutil.which("ruff")
+
+
+def _command(ruff: str, codes: Iterable[str], files: Sequence[str]) -> list[str]:
+    return [
+        ruff,
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--exit-zero",
+        "--no-fix",
+        "--output-format",
+        "json",
+        "--select",
+        ",".join(sorted(codes)),
+        "--",
+        *files,
+    ]
+
+
+def _run(command: list[str], cwd: str) -> list[dict[str, object]] | str:
+    """ruff's parsed JSON, or a one-line reason why there is none."""
+    try:
+        done = subprocess.run(  # noqa: S603 - a fixed program and our own arguments
+            command,
+            cwd=cwd,
+            capture_output=True,
+            timeout=RUFF_TIMEOUT_SECONDS,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        return f"ruff took longer than {RUFF_TIMEOUT_SECONDS} s and was stopped"
+    except OSError as error:
+        return f"ruff could not start: {error.strerror}"
+    if done.returncode not in (0, 1):
+        first = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return f"ruff exited {done.returncode}: {first[0] if first else 'no message'}"
+    try:
+        data = json.loads(done.stdout or b"[]")
+    except json.JSONDecodeError:
+        return "ruff printed output that is not JSON"
+    return data if isinstance(data, list) else "ruff printed an unexpected JSON shape"
+
+
+def _finding(
+    item: Mapping[str, object], meta: RuleMeta, root: Path, lines: Lines
+) -> Finding | None:
+    filename, location, end = item.get("filename"), item.get("location"), item.get("end_location")
+    if not isinstance(filename, str) or not isinstance(location, dict):
+        return None
+    path = Path(filename)
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    row = int(location.get("row", 1))
+    end_row = int(end["row"]) if isinstance(end, dict) and "row" in end else None
+    end_col = int(end["column"]) - 1 if isinstance(end, dict) and "column" in end else None
+    where = Location(relative, row, max(int(location.get("column", 1)) - 1, 0), end_row, end_col)
+    message = f"{item.get('message', '')} (ruff {item.get('code')})"
+    return Finding(meta.id, where, message, snippet=lines(f"{relative}:{row}"))
+
+
+def run_ruff(
+    root: Path, files: Sequence[str], rules: Sequence[RuleMeta], lines: Lines
+) -> RuffOutcome:
+    """Findings of the upstream `rules` on `files` (absolute paths); `lines("path:row")`
+    gives the evidence line. If ruff is missing or fails, one note and no findings."""
+    by_code = {code: meta for meta in rules for code in meta.upstream}
+    if not by_code or not files:
+        return RuffOutcome((), ())
+    ruff = find_ruff()
+    if ruff is None:
+        note = Note("", NoteKind.TOOL, "ruff is not installed: its rules were skipped")
+        return RuffOutcome((), (note,))
+    findings: list[Finding] = []
+    for start in range(0, len(files), _CHUNK):
+        data = _run(_command(ruff, by_code, files[start : start + _CHUNK]), str(root))
+        if isinstance(data, str):
+            return RuffOutcome((), (Note("", NoteKind.TOOL, f"{data}; its rules were skipped"),))
+        for item in data:
+            meta = by_code.get(str(item.get("code")))
+            found = _finding(item, meta, root, lines) if meta and isinstance(item, dict) else None
+            if found is not None:
+                findings.append(found)
+    return RuffOutcome(tuple(findings), ())
+
+
+def drop_overlaps(findings: Iterable[Finding], metas: Mapping[str, RuleMeta]) -> list[Finding]:
+    """Drop an upstream finding where a rule it `overlaps` reports on the same line."""
+    found = list(findings)
+    native = {(f.location.path, f.location.line, f.rule_id) for f in found}
+    kept: list[Finding] = []
+    for finding in found:
+        meta = metas.get(finding.rule_id)
+        where = (finding.location.path, finding.location.line)
+        if meta and any((*where, other) in native for other in meta.overlaps):
+            continue
+        kept.append(finding)
+    return kept

@@ -1,0 +1,1 @@
+"""Dimension 2: async and concurrency safety."""
