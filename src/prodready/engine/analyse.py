@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prodready.analysis.semantic import SemanticModel
+from prodready.analysis.source import ParsedFile, SourceText
 from prodready.domain.finding import Finding, Note
 from prodready.domain.suppression import Suppression
 from prodready.engine.discover import SourceRef
 from prodready.engine.dispatch import DispatchTable, dispatch
 from prodready.engine.source import decode, parse, read_bytes
 from prodready.engine.suppressions import find_suppressions
-from prodready.rules.api import ParsedFile, SourceText
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from prodready.analysis.semantic import SemanticModel
+from prodready.analysis.source import SourceText
 from prodready.analysis.walk import walk_with_ancestors
 from prodready.domain.finding import Finding, Note, NoteKind
-from prodready.rules.api import FileContext, FileRule, SourceText
+from prodready.rules.api import FileContext, FileRule
 
 
 @dataclass(frozen=True, slots=True)

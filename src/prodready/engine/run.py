@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from prodready.analysis.source import ParsedFile
 from prodready.config.settings import Settings
 from prodready.domain.finding import Finding, Note, NoteKind
 from prodready.domain.rule import RuleMeta
@@ -16,7 +17,7 @@ from prodready.engine.dispatch import DispatchTable
 from prodready.engine.modules import ModuleNamer
 from prodready.engine.ruff_bridge import drop_overlaps, run_ruff
 from prodready.engine.select import selected_rules
-from prodready.rules.api import FileRule, ParsedFile, ProjectContext, ProjectRule, UpstreamRule
+from prodready.rules.api import FileRule, ProjectContext, ProjectRule, UpstreamRule
 from prodready.rules.registry import Catalogue
 
 Progress = Callable[[int, int], None]

@@ -8,26 +8,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from prodready.analysis.semantic import SemanticModel
+from prodready.analysis.source import ParsedFile, SourceText
 from prodready.domain.finding import Finding, Location
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Severity
-
-_SNIPPET_MAX = 200
-
-
-@dataclass(frozen=True, slots=True)
-class SourceText:
-    """One reviewed file's identity and text."""
-
-    path: str
-    module: str
-    is_package: bool
-    lines: tuple[str, ...]
-
-    def line(self, number: int) -> str:
-        if 1 <= number <= len(self.lines):
-            return self.lines[number - 1].strip()[:_SNIPPET_MAX]
-        return ""
 
 
 @dataclass(slots=True)
@@ -78,15 +62,6 @@ def finding_at(
         confidence=confidence,
         severity=severity,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFile:
-    """A file that parsed, as project rules see it."""
-
-    source: SourceText
-    tree: ast.Module
-    semantic: SemanticModel
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,220 @@
+"""The data of the project model. Frozen, picklable, no behaviour beyond simple queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Evidence:
+    """Where a fact was seen: a file (relative, posix) and a line (0 when file-level)."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """A declared dependency: normalised name (PEP 503), the version text as written."""
+
+    name: str
+    specifier: str
+    evidence: Evidence
+    pinned_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StackComponent:
+    """A library the project uses, e.g. key "aiogram", label "aiogram 3", major 3."""
+
+    key: str
+    label: str
+    version: str = ""
+    major: int | None = None
+    evidence: tuple[Evidence, ...] = ()
+    declared: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    """A bot update handler.
+
+    framework: "aiogram3" | "aiogram2" | "ptb"; update: the update type it receives
+    ("message", "callback_query", "pre_checkout_query", "shipping_query", "errors",
+    "chat_member", ...); filters: short texts of its filters ("Command(start)",
+    "F.successful_payment", "content_types=SUCCESSFUL_PAYMENT", "filters.SUCCESSFUL_PAYMENT");
+    kinds: derived labels rules ask for ("successful_payment", "web_app_data", "command").
+    """
+
+    framework: str
+    update: str
+    function: str
+    evidence: Evidence
+    filters: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    router: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """An HTTP route: framework "fastapi" | "starlette" | "aiohttp"; receives: "telegram" when
+    it feeds Telegram updates to a bot, "payment" for a payment-provider callback, else ""."""
+
+    framework: str
+    method: str
+    path: str
+    function: str
+    evidence: Evidence
+    receives: str = ""
+    dependencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPoint:
+    """How the service is run: kind "polling" | "webhook" | "web-app" | "worker".
+
+    details holds what rules ask about it, e.g. ("secret_token",) when a webhook is set up
+    with a secret token, ("drop_pending_updates",)."""
+
+    kind: str
+    framework: str
+    evidence: Evidence
+    function: str = ""
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hook:
+    """A lifecycle hook: kind "startup" | "shutdown" | "lifespan" | "middleware" |
+    "error-handler" | "exception-handler"."""
+
+    kind: str
+    framework: str
+    function: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class BackgroundJob:
+    """Background work: kind "apscheduler" | "arq" | "taskiq" | "celery" | "ptb-job-queue" |
+    "task-loop" (a `create_task` of a function whose body loops forever)."""
+
+    kind: str
+    function: str
+    evidence: Evidence
+    schedule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str
+    evidence: Evidence
+    nullable: bool = True
+    primary_key: bool = False
+    unique: bool = False
+    index: bool = False
+    foreign_keys: tuple[str, ...] = ()
+    default: str = ""
+    server_default: str = ""
+    enum: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    name: str
+    target: str
+    lazy: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table from a declarative model, a Core `Table(...)`, or Alembic migrations.
+
+    source: "model" | "core" | "migration"; model: the class's qualified name (models only)."""
+
+    name: str
+    source: str
+    evidence: Evidence
+    columns: tuple[Column, ...] = ()
+    model: str = ""
+    unique_constraints: tuple[tuple[str, ...], ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    check_constraints: tuple[str, ...] = ()
+    relationships: tuple[Relationship, ...] = ()
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    def is_unique(self, name: str) -> bool:
+        """True when `name` alone is unique: a unique / primary-key column or constraint."""
+        column = self.column(name)
+        if column is not None and (column.unique or column.primary_key):
+            return True
+        return (name,) in self.unique_constraints
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaDifference:
+    """A difference between the models and the migrations, e.g. a column only in one."""
+
+    table: str
+    message: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    tables: tuple[Table, ...] = ()
+    differences: tuple[SchemaDifference, ...] = ()
+
+    def table(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+    def table_of_model(self, model: str) -> Table | None:
+        """The table of a model class by qualified name or bare class name."""
+        for table in self.tables:
+            if table.model and (table.model == model or table.model.rsplit(".", 1)[-1] == model):
+                return table
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What the adapters found in one file (merged into the ProjectModel)."""
+
+    path: str
+    module: str
+    imports: tuple[str, ...] = ()
+    handlers: tuple[Handler, ...] = ()
+    routes: tuple[Route, ...] = ()
+    entry_points: tuple[EntryPoint, ...] = ()
+    hooks: tuple[Hook, ...] = ()
+    jobs: tuple[BackgroundJob, ...] = ()
+    tables: tuple[Table, ...] = ()
+    migration_tables: tuple[Table, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectModel:
+    """Everything prodready understood about the reviewed project."""
+
+    stack: tuple[StackComponent, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    handlers: tuple[Handler, ...] = ()
+    routes: tuple[Route, ...] = ()
+    entry_points: tuple[EntryPoint, ...] = ()
+    hooks: tuple[Hook, ...] = ()
+    jobs: tuple[BackgroundJob, ...] = ()
+    schema: Schema = field(default_factory=Schema)
+    layers: tuple[tuple[str, str], ...] = ()
+
+    def uses(self, key: str) -> bool:
+        return any(component.key == key for component in self.stack)
+
+    def component(self, key: str) -> StackComponent | None:
+        return next((c for c in self.stack if c.key == key), None)
