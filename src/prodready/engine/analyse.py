@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from prodready.analysis.project.build import EXTRACTORS, merge
+from prodready.analysis.project.model import FileFacts
 from prodready.analysis.semantic import SemanticModel
 from prodready.analysis.source import ParsedFile, SourceText
-from prodready.domain.finding import Finding, Note
+from prodready.domain.finding import Finding, Note, NoteKind
 from prodready.domain.suppression import Suppression
 from prodready.engine.discover import SourceRef
 from prodready.engine.dispatch import DispatchTable, dispatch
@@ -22,6 +24,24 @@ class FileAnalysis:
     suppressions: tuple[Suppression, ...] = ()
     notes: tuple[Note, ...] = ()
     parsed: ParsedFile | None = None
+    facts: FileFacts | None = None
+
+
+def extract_facts(parsed: ParsedFile) -> tuple[FileFacts, list[Note]]:
+    """Every extractor's facts; one that fails is a note, the others still count."""
+    parts: list[FileFacts] = []
+    notes: list[Note] = []
+    path = parsed.source.path
+    for extract in EXTRACTORS:
+        name = f"{extract.__module__}.{extract.__name__}"
+        try:
+            parts.append(extract(parsed))
+        except (RecursionError, MemoryError):
+            notes.append(Note(path, NoteKind.TOO_DEEP, f"{name} skipped: nested too deeply"))
+        except Exception as error:  # noqa: BLE001 - an extractor bug must not stop the review
+            notes.append(Note(path, NoteKind.RULE_ERROR, f"{name} failed: {error!r}"))
+    imports = tuple(sorted(set(parsed.semantic.imports.bindings.values())))
+    return merge(parts, path, parsed.source.module, imports), notes
 
 
 def analyse_file(
@@ -41,11 +61,14 @@ def analyse_file(
     source = SourceText(path=ref.relative, module=module, is_package=is_package, lines=lines)
     semantic = SemanticModel.build(parsed.tree, module, is_package)
     findings, notes = dispatch(parsed.tree, source, semantic, table)
+    parsed_file = ParsedFile(source=source, tree=parsed.tree, semantic=semantic)
+    facts, fact_notes = extract_facts(parsed_file)
     return FileAnalysis(
         path=ref.relative,
         lines=len(lines),
         findings=tuple(findings),
         suppressions=find_suppressions(text, ref.relative),
-        notes=tuple(notes),
-        parsed=ParsedFile(source=source, tree=parsed.tree, semantic=semantic),
+        notes=(*notes, *fact_notes),
+        parsed=parsed_file,
+        facts=facts,
     )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from prodready.analysis.project.build import Project, build_project
 from prodready.analysis.source import ParsedFile
 from prodready.config.settings import Settings
 from prodready.domain.finding import Finding, Note, NoteKind
@@ -15,6 +16,7 @@ from prodready.engine.analyse import FileAnalysis, analyse_file
 from prodready.engine.discover import discover
 from prodready.engine.dispatch import DispatchTable
 from prodready.engine.modules import ModuleNamer
+from prodready.engine.project_files import read_declarations
 from prodready.engine.ruff_bridge import drop_overlaps, run_ruff
 from prodready.engine.select import selected_rules
 from prodready.rules.api import FileRule, ProjectContext, ProjectRule, UpstreamRule
@@ -34,12 +36,13 @@ class RawReview:
     suppressions: tuple[Suppression, ...]
     notes: tuple[Note, ...]
     selected: tuple[RuleMeta, ...]
+    project: Project
 
 
 def _run_project_rule(
-    rule: ProjectRule, root: str, files: list[ParsedFile]
+    rule: ProjectRule, root: str, files: list[ParsedFile], project: Project
 ) -> tuple[list[Finding], list[Note]]:
-    context = ProjectContext(root=root, files=files, rule=rule.meta)
+    context = ProjectContext(root=root, files=files, rule=rule.meta, project=project)
     try:
         return list(rule.check(context)), []
     except (RecursionError, MemoryError):
@@ -70,9 +73,16 @@ def run_review(
     notes = [*found.notes, *(n for a in analyses for n in a.notes)]
     parsed = [a.parsed for a in analyses if a.parsed is not None]
     root = str(found.root)
+    declarations = read_declarations(found.root)
+    notes.extend(declarations.notes)
+    project = build_project(
+        [a.facts for a in analyses if a.facts is not None],
+        declarations.dependencies,
+        declarations.locked,
+    )
     for rule in selected:
         if isinstance(rule, ProjectRule):
-            extra, problems = _run_project_rule(rule, root, parsed)
+            extra, problems = _run_project_rule(rule, root, parsed, project)
             findings.extend(extra)
             notes.extend(problems)
     upstream = [rule.meta for rule in selected if isinstance(rule, UpstreamRule)]
@@ -97,4 +107,5 @@ def run_review(
         suppressions=tuple(s for a in analyses for s in a.suppressions),
         notes=tuple(sorted(notes, key=lambda n: n.sort_key)),
         selected=tuple(rule.meta for rule in selected),
+        project=project,
     )

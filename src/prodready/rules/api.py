@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from prodready.analysis.project.build import Project
 from prodready.analysis.semantic import SemanticModel
 from prodready.analysis.source import ParsedFile, SourceText
 from prodready.domain.finding import Finding, Location
@@ -71,9 +72,21 @@ class ProjectContext:
     root: str
     files: Sequence[ParsedFile]
     rule: RuleMeta
+    project: Project
 
-    def finding(self, file: ParsedFile, node: ast.AST, message: str) -> Finding:
-        return finding_at(self.rule, file.source, node, message)
+    def file(self, path: str) -> ParsedFile | None:
+        return next((f for f in self.files if f.source.path == path), None)
+
+    def finding(
+        self,
+        file: ParsedFile,
+        node: ast.AST,
+        message: str,
+        *,
+        confidence: Confidence | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        return finding_at(self.rule, file.source, node, message, confidence, severity)
 
 
 NodeT = TypeVar("NodeT", bound=ast.AST)

@@ -184,12 +184,39 @@ class Schema:
 
 
 @dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    """A project function for the call graph.
+
+    name: "<module>.<function>" or "<module>.<Class>.<method>"; calls: what its own body
+    calls (nested defs excluded), resolved to qualified names where the imports, `self`, the
+    class's attributes or the annotations of parameters and locals tell, else "*.<attr>"."""
+
+    name: str
+    evidence: Evidence
+    is_async: bool
+    calls: tuple[str, ...] = ()
+    decorators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    """A project class: qualified name, resolved bases, and its attributes' types."""
+
+    name: str
+    evidence: Evidence
+    bases: tuple[str, ...] = ()
+    attribute_types: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FileFacts:
     """What the adapters found in one file (merged into the ProjectModel)."""
 
     path: str
     module: str
     imports: tuple[str, ...] = ()
+    functions: tuple[FunctionInfo, ...] = ()
+    classes: tuple[ClassInfo, ...] = ()
     handlers: tuple[Handler, ...] = ()
     routes: tuple[Route, ...] = ()
     entry_points: tuple[EntryPoint, ...] = ()
