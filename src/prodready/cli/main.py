@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from prodready import __version__
 from prodready.cli.explain import run_explain, run_rules
+from prodready.cli.inspect import run_inspect
 from prodready.cli.review import add_review_arguments, run_review_command
 
 EXIT_OK = 0
@@ -32,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     explain = commands.add_parser("explain", help="the full texts of one rule")
     explain.add_argument("rule", help="rule id (RES001) or name (aiohttp-session-without-timeout)")
+    inspect = commands.add_parser("inspect", help="show what prodready understood of a project")
+    inspect.add_argument("path", nargs="?", default=".")
+    inspect.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -45,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_rules(args.format)
         if args.command == "explain":
             return run_explain(args.rule)
+        if args.command == "inspect":
+            return run_inspect(args.path, args.format)
     except KeyboardInterrupt:
         print("prodready: interrupted", file=sys.stderr)
         return EXIT_ERROR

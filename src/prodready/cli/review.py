@@ -9,10 +9,11 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from prodready.analysis.project.serialize import project_to_data
 from prodready.cli.formats import RENDERERS, format_for_path
 from prodready.config.load import ConfigError, find_project_config, load_config_file
 from prodready.config.settings import FailOn, Settings
-from prodready.domain.result import ReviewResult
+from prodready.domain.result import ReviewResult, StackItem
 from prodready.domain.taxonomy import Severity
 from prodready.engine.discover import PathError
 from prodready.engine.run import run_review
@@ -134,6 +135,11 @@ def _review(args: argparse.Namespace) -> int:
         selected=raw.selected,
         catalogue=catalogue.metas,
         settings=settings,
+        stack=tuple(
+            StackItem(c.label, c.version, str(c.evidence[0]) if c.evidence else "")
+            for c in raw.project.model.stack
+        ),
+        project=project_to_data(raw.project),
     )
     _write(result, outputs)
     fmt = args.format or "text"

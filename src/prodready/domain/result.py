@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -91,6 +92,7 @@ class ReviewResult:
     suppressed: int = 0
     baselined: int = 0
     catalogue: tuple[RuleMeta, ...] = field(default=())
+    project: Mapping[str, object] = field(default_factory=dict)
 
     def issues_in(self, dimension: Dimension) -> tuple[Issue, ...]:
         return tuple(issue for issue in self.issues if issue.dimension is dimension)

@@ -61,7 +61,7 @@ def run_review(
     found = discover(paths, settings)
     selected = selected_rules(catalogue, settings)
     table = DispatchTable.of(tuple(r for r in selected if isinstance(r, FileRule)))
-    namer = ModuleNamer()
+    namer = ModuleNamer(found.root)
     analyses: list[FileAnalysis] = []
     total = len(found.files)
     for index, ref in enumerate(found.files):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prodready import __version__
 from prodready.config.settings import Settings
 from prodready.domain.finding import Finding, Note
@@ -26,6 +28,7 @@ def judge(
     catalogue: tuple[RuleMeta, ...],
     settings: Settings,
     stack: tuple[StackItem, ...] = (),
+    project: Mapping[str, object] | None = None,
 ) -> ReviewResult:
     selected_ids = frozenset(meta.id for meta in selected)
     outcome = apply_suppressions(
@@ -49,4 +52,5 @@ def judge(
         notes=notes,
         suppressed=outcome.suppressed,
         catalogue=tuple(m for m in catalogue if m.id in {i.rule.id for i in issues}),
+        project=project or {},
     )

@@ -113,8 +113,14 @@ def _major_from_imports(key: str, imports: Iterable[str]) -> int | None:
     return max(majors)
 
 
+# Libraries whose major version changes the API enough to name it.
+_MAJOR_MATTERS = frozenset({"aiogram", "python-telegram-bot", "sqlalchemy", "pydantic", "redis"})
+
+
 def _label(known: Known, major: int | None, imports: Iterable[str]) -> str:
     names = set(imports)
+    if known.key not in _MAJOR_MATTERS:
+        return known.label
     if known.key == "python-telegram-bot" and major is not None:
         return f"{known.label} v{'20+' if major >= 20 else major}"
     if known.key == "sqlalchemy":

@@ -1,0 +1,75 @@
+"""The project model as plain JSON-ready data (what `inspect` and the reports show)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from prodready.analysis.project.build import Project
+from prodready.analysis.project.model import Evidence
+
+JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
+
+
+def _plain(value: object) -> JsonValue:
+    if isinstance(value, Evidence):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _layers(imports: Mapping[str, tuple[str, ...]]) -> dict[str, JsonValue]:
+    """Modules per guessed layer, from the package layout (names of path segments)."""
+    guesses = {
+        "transport": ("handlers", "routers", "api", "web", "bot", "views", "endpoints"),
+        "application": ("services", "service", "usecases", "use_cases", "application"),
+        "domain": ("domain", "entities", "models"),
+        "infrastructure": (
+            "db",
+            "database",
+            "repositories",
+            "repository",
+            "repo",
+            "clients",
+            "infrastructure",
+            "adapters",
+            "dal",
+        ),
+    }
+    layers: dict[str, list[str]] = {name: [] for name in guesses}
+    owner = {segment: layer for layer, names in guesses.items() for segment in names}
+    for module in sorted(imports):
+        layer = next((owner[part] for part in module.split(".") if part in owner), None)
+        if layer is not None:
+            layers[layer].append(module)
+    return {name: list(modules) for name, modules in layers.items() if modules}
+
+
+def project_to_data(project: Project) -> dict[str, JsonValue]:
+    """stack, entry points, handlers, routes, jobs, hooks, tables, layers and graph sizes."""
+    model = project.model
+    data: dict[str, JsonValue] = {
+        "stack": _plain(model.stack),
+        "entry_points": _plain(model.entry_points),
+        "handlers": _plain(model.handlers),
+        "routes": _plain(model.routes),
+        "jobs": _plain(model.jobs),
+        "hooks": _plain(model.hooks),
+        "tables": _plain(model.schema.tables),
+        "schema_differences": _plain(model.schema.differences),
+        "layers": _layers(project.imports),
+        "graph": {
+            "modules": len(project.imports),
+            "import_edges": sum(len(v) for v in project.imports.values()),
+            "functions": len(project.calls.functions),
+            "call_edges": sum(len(v) for v in project.calls.edges.values()),
+        },
+    }
+    return data
