@@ -12,7 +12,7 @@ from prodready.domain.finding import Finding, Note, NoteKind
 from prodready.domain.suppression import Suppression
 from prodready.engine.discover import SourceRef
 from prodready.engine.dispatch import DispatchTable, dispatch
-from prodready.engine.source import decode, parse, read_bytes
+from prodready.engine.source import decode, parse, read_bytes, split_lines
 from prodready.engine.suppressions import find_suppressions
 
 
@@ -54,7 +54,7 @@ def analyse_file(
     if isinstance(decoded, Note):
         return FileAnalysis(ref.relative, 0, notes=(decoded,))
     text = decoded.text
-    lines = tuple(text.splitlines())
+    lines = split_lines(text)
     parsed = parse(text, ref.relative)
     if isinstance(parsed, Note):
         return FileAnalysis(ref.relative, len(lines), notes=(parsed,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from prodready.domain.finding import Note, NoteKind
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +45,27 @@ def decode(data: bytes, relative: str) -> Decoded | Note:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
     except SyntaxError as error:
-        return Note(relative, NoteKind.UNDECODABLE, f"skipped: {error.msg}")
-    except (LookupError, UnicodeDecodeError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return Note(relative, NoteKind.UNDECODABLE, f"skipped: cannot decode ({reason})")
+        return Note(
+            relative, NoteKind.UNDECODABLE, f"skipped: cannot decode: {error.msg} (PEP 263)"
+        )
+    except LookupError as error:
+        return Note(relative, NoteKind.UNDECODABLE, f"skipped: cannot decode: {error}")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        message = f"skipped: cannot decode: not valid {error.encoding} at line {line}"
+        return Note(relative, NoteKind.UNDECODABLE, message)
     if text.startswith("\ufeff"):
         text = text[1:]
     return Decoded(text)
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """The lines of `text` as `ast` numbers them: only \\n, \\r\\n and \\r end a line.
+
+    `str.splitlines` also splits on form feeds, \\x1c-\\x1e, \\x85 and \\u2028, which would
+    shift every later line number and evidence line.
+    """
+    return tuple(_LINE_END.split(text.removesuffix("\n").removesuffix("\r"))) if text else ()
 
 
 def parse(text: str, relative: str) -> Parsed | Note:
