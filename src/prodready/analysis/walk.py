@@ -46,3 +46,24 @@ def iter_statements(tree: ast.AST) -> Iterator[ast.stmt]:
             block = getattr(node, name, None)
             if isinstance(block, list):
                 stack.extend(reversed(block))
+
+
+def iter_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """Nodes of a function's own body in source order, not descending into nested
+    functions, lambdas or classes (decorators and parameter defaults are not the body)."""
+    stack: list[ast.AST] = list(reversed(function.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def iter_subtree(node: ast.AST) -> Iterator[ast.AST]:
+    """`node` and everything below it in source order, iteratively."""
+    stack: list[ast.AST] = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(list(ast.iter_child_nodes(current))))

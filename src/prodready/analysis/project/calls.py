@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from prodready.analysis.names import dotted_name
 from prodready.analysis.project.model import ClassInfo, Evidence, FileFacts, FunctionInfo
 from prodready.analysis.source import ParsedFile
+from prodready.analysis.walk import iter_body
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -57,18 +57,6 @@ class _Resolver:
         return self.name(node)
 
 
-def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
-    """Nodes of a function's body in source order, not descending into nested functions,
-    lambdas or classes (decorators and defaults are not the body)."""
-    stack: list[ast.AST] = list(reversed(function.body))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (*_FUNCTIONS, ast.Lambda, ast.ClassDef)):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
-
-
 def _local_types(fn: ast.FunctionDef | ast.AsyncFunctionDef, resolver: _Resolver) -> dict[str, str]:
     types: dict[str, str] = {}
     args = fn.args
@@ -76,7 +64,7 @@ def _local_types(fn: ast.FunctionDef | ast.AsyncFunctionDef, resolver: _Resolver
         resolved = resolver.annotation(arg.annotation)
         if resolved:
             types[arg.arg] = resolved
-    for node in _own_nodes(fn):
+    for node in iter_body(fn):
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             resolved = resolver.annotation(node.annotation)
             if resolved:
@@ -126,7 +114,7 @@ def _class_info(node: ast.ClassDef, qualname: str, resolver: _Resolver, path: st
     for statement in node.body:
         if isinstance(statement, _FUNCTIONS) and statement.name == "__init__":
             params = _local_types(statement, resolver)
-            for inner in _own_nodes(statement):
+            for inner in iter_body(statement):
                 if not isinstance(inner, ast.Assign | ast.AnnAssign):
                     continue
                 targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
@@ -176,7 +164,7 @@ def extract(parsed: ParsedFile) -> FileFacts:
                 types = _local_types(node, resolver)
                 calls = [
                     callee
-                    for inner in _own_nodes(node)
+                    for inner in iter_body(node)
                     if isinstance(inner, ast.Call)
                     and (callee := _callee(inner, resolver, types, owner)) is not None
                 ]
