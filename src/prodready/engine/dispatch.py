@@ -28,6 +28,15 @@ class DispatchTable:
         return cls({node_type: tuple(found) for node_type, found in index.items()})
 
 
+def _line(node: ast.AST) -> str:
+    return str(getattr(node, "lineno", "?"))
+
+
+def _one_line(error: Exception) -> str:
+    text = repr(error)
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def dispatch(
     tree: ast.Module, source: SourceText, semantic: SemanticModel, table: DispatchTable
 ) -> tuple[list[Finding], list[Note]]:
@@ -52,10 +61,11 @@ def dispatch(
                 findings.extend(rule.check(node, context))
             except (RecursionError, MemoryError):
                 broken.add(rule_id)
-                notes.append(Note(source.path, NoteKind.TOO_DEEP, f"{rule_id} skipped: too deep"))
+                message = f"{rule_id} skipped from line {_line(node)}: nested too deeply"
+                notes.append(Note(source.path, NoteKind.TOO_DEEP, message))
             except Exception as error:  # noqa: BLE001 - a rule bug must not stop the review
                 broken.add(rule_id)
-                message = f"{rule_id} failed on line {getattr(node, 'lineno', '?')}: {error!r}"
+                message = f"{rule_id} failed on line {_line(node)}: {_one_line(error)}"
                 notes.append(Note(source.path, NoteKind.RULE_ERROR, message))
     semantic.current = None
     semantic.ancestors.clear()
