@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 from prodready.domain.taxonomy import Severity
 
@@ -72,3 +73,18 @@ class Settings:
     ruff: bool = True
     thresholds: VerdictThresholds = field(default_factory=VerdictThresholds)
     source: str = ""
+
+    @property
+    def anchor(self) -> Path | None:
+        """The folder `exclude` and `per-file-ignores` patterns are written relative to: the
+        config file's (as ruff does), so reviewing a sub-folder applies the same patterns."""
+        return Path(self.source).resolve().parent if self.source else None
+
+
+def pattern_path(path: Path, root: Path, anchor: Path | None) -> str:
+    """`path` (absolute, under `root`) as config patterns see it: relative to `anchor` when it
+    lies below it, else relative to the review root; posix separators."""
+    for base in (anchor, root):
+        if base is not None and path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.as_posix()

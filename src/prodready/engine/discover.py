@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pathspec
 
-from prodready.config.settings import Settings
+from prodready.config.settings import Settings, pattern_path
 from prodready.domain.finding import Note, NoteKind
 
 
@@ -56,24 +56,36 @@ def _gitignore_spec(directory: Path) -> pathspec.GitIgnoreSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
+def _work_tree(root: Path) -> Path:
+    """Where .gitignore files start to apply: the git work tree around `root`, else `root`."""
+    for directory in (root, *root.parents):
+        if (directory / ".git").exists():
+            return directory
+    return root
+
+
+_Spec = tuple[Path, pathspec.GitIgnoreSpec]
+
+
 @dataclass(slots=True)
 class _Walker:
     root: Path
     excludes: pathspec.GitIgnoreSpec
     respect_gitignore: bool
     result: Discovery
+    anchor: Path | None = None
     seen: set[str] = field(default_factory=set)
 
-    def ignored(
-        self, rel: str, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]
-    ) -> bool:
-        probe = rel + "/" if is_dir else rel
-        if self.excludes.match_file(probe):
+    def ignored(self, path: Path, rel: str, is_dir: bool, specs: list[_Spec]) -> bool:
+        """Excluded by the settings, or ignored by the deepest .gitignore that has a say."""
+        probe = pattern_path(path, self.root, self.anchor) if self.anchor else rel
+        if self.excludes.match_file(probe + "/" if is_dir else probe):
             return True
-        for base, spec in specs:
-            local = _relative(self.root / rel, base)
-            if spec.match_file(local + "/" if is_dir else local):
-                return True
+        for base, spec in reversed(specs):
+            local = _relative(path, base)
+            verdict = spec.check_file(local + "/" if is_dir else local).include
+            if verdict is not None:
+                return verdict
         return False
 
     def add_file(self, path: Path) -> None:
@@ -93,17 +105,20 @@ class _Walker:
         self.result.files.append(SourceRef(absolute=str(path), relative=rel))
 
     def walk(self, top: Path) -> None:
-        specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+        specs: list[_Spec] = []
         if self.respect_gitignore:
-            chain = [top, *(p for p in top.parents if p == self.root or self.root in p.parents)]
+            start = _work_tree(self.root)
+            chain = [d for d in (top, *top.parents) if d.is_relative_to(start)]
             for directory in reversed(chain):
                 spec = _gitignore_spec(directory)
                 if spec is not None:
                     specs.append((directory, spec))
         self._walk_dir(top, specs)
 
-    def _walk_dir(self, top: Path, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> None:
-        stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(top, specs)]
+    def _walk_dir(self, top: Path, specs: list[_Spec]) -> None:
+        """Depth-first, in name order. Symlinked folders are not entered (no loops, no file
+        reviewed twice); symlinked files are reviewed once, by their first path."""
+        stack: list[tuple[Path, list[_Spec]]] = [(top, specs)]
         while stack:
             directory, active = stack.pop()
             try:
@@ -125,7 +140,7 @@ class _Walker:
                         )
                     continue
                 is_dir = entry.is_dir(follow_symlinks=False)
-                if self.ignored(rel, is_dir, active):
+                if self.ignored(path, rel, is_dir, active):
                     continue
                 if is_dir:
                     if (path / "pyvenv.cfg").exists():
@@ -147,7 +162,8 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
     root = review_root(paths)
     excludes = pathspec.GitIgnoreSpec.from_lines([*settings.exclude, *settings.extend_exclude])
     result = Discovery(root=root)
-    walker = _Walker(root, excludes, settings.respect_gitignore, result)
+    anchor = settings.anchor
+    walker = _Walker(root, excludes, settings.respect_gitignore, result, anchor)
     for path in paths:
         if path.is_dir():
             walker.walk(path.resolve())
