@@ -12,6 +12,23 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
+def _module_values(tree: ast.Module) -> dict[str, ast.expr]:
+    """name -> value of top-level `name = value` / `name: T = value` (first assignment wins)."""
+    values: dict[str, ast.expr] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    values.setdefault(target.id, statement.value)
+        elif (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.value is not None
+        ):
+            values.setdefault(statement.target.id, statement.value)
+    return values
+
+
 @dataclass(slots=True)
 class SemanticModel:
     """Answers what rules ask about one module while it is being walked.
@@ -22,12 +39,21 @@ class SemanticModel:
 
     module: str
     imports: ImportTable
+    module_values: dict[str, ast.expr] = field(default_factory=dict)
     ancestors: list[ast.AST] = field(default_factory=list)
     current: ast.AST | None = None
 
     @classmethod
     def build(cls, tree: ast.Module, module: str, is_package: bool) -> SemanticModel:
-        return cls(module=module, imports=ImportTable.of(iter_statements(tree), module, is_package))
+        return cls(
+            module=module,
+            imports=ImportTable.of(iter_statements(tree), module, is_package),
+            module_values=_module_values(tree),
+        )
+
+    def module_value(self, name: str) -> ast.expr | None:
+        """The value a module-level statement assigns to `name` (the first one), if any."""
+        return self.module_values.get(name)
 
     def qualified_name(self, expr: ast.AST) -> str | None:
         """Qualified name of a name / attribute chain rooted in an import, else None."""

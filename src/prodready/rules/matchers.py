@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 
 def keyword(call: ast.Call, name: str) -> ast.keyword | None:
@@ -25,3 +26,72 @@ def is_none(node: ast.AST | None) -> bool:
 def keyword_or_star(call: ast.Call, name: str) -> bool:
     """True when `name=` is passed, or may be, through `**kwargs`."""
     return keyword(call, name) is not None or has_star_kwargs(call)
+
+
+_CONTAINER_CALLS = {
+    "dict": "dict",
+    "list": "list",
+    "set": "set",
+    "collections.defaultdict": "dict",
+    "collections.OrderedDict": "dict",
+    "collections.Counter": "dict",
+    "collections.deque": "deque",
+}
+_MUTATING_METHODS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "add",
+        "update",
+        "setdefault",
+        "pop",
+        "popitem",
+        "remove",
+        "discard",
+        "clear",
+        "appendleft",
+        "popleft",
+        "__setitem__",
+    }
+)
+
+
+def mutable_container_kind(
+    value: ast.AST, qualified_name: Callable[[ast.AST], str | None]
+) -> str | None:
+    """ "dict" / "list" / "set" / "deque" when `value` builds a mutable container, else None."""
+    if isinstance(value, ast.Dict | ast.DictComp):
+        return "dict"
+    if isinstance(value, ast.List | ast.ListComp):
+        return "list"
+    if isinstance(value, ast.Set | ast.SetComp):
+        return "set"
+    if isinstance(value, ast.Call):
+        return _CONTAINER_CALLS.get(qualified_name(value.func) or "")
+    return None
+
+
+def mutated_name(node: ast.AST) -> str | None:
+    """The plain name a statement or call mutates in place: `d[k] = v`, `d[k] += 1`,
+    `del d[k]`, `d.append(x)` / `.add` / `.update` / `.pop` ... -> "d"; else None."""
+    targets: list[ast.AST] = []
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+        targets = [node.target]
+    elif isinstance(node, ast.Delete):
+        targets = list(node.targets)
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _MUTATING_METHODS
+    ):
+        receiver = node.func.value
+        if isinstance(receiver, ast.Subscript):  # `d[k].append(x)` changes what d holds
+            receiver = receiver.value
+        return receiver.id if isinstance(receiver, ast.Name) else None
+    for target in targets:
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            return target.value.id
+    return None
