@@ -60,10 +60,16 @@ def iter_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
-def iter_subtree(node: ast.AST) -> Iterator[ast.AST]:
-    """`node` and everything below it in source order, iteratively."""
+_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def iter_subtree(node: ast.AST, *, same_scope: bool = False) -> Iterator[ast.AST]:
+    """`node` and everything below it in source order, iteratively. With `same_scope`,
+    nested functions, lambdas and classes are yielded but not entered."""
     stack: list[ast.AST] = [node]
     while stack:
         current = stack.pop()
         yield current
+        if same_scope and current is not node and isinstance(current, _SCOPE_NODES):
+            continue
         stack.extend(reversed(list(ast.iter_child_nodes(current))))
