@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 
@@ -95,3 +96,20 @@ def mutated_name(node: ast.AST) -> str | None:
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             return target.value.id
     return None
+
+
+_SECRET_WORDS = re.compile(
+    r"(secret|token|passw|pwd|api_?key|private_?key|signature|credential|auth_?key|dsn)", re.I
+)
+_NOT_SECRET = re.compile(
+    r"(_id|_ids|_url|_uri|_type|_count|_len|_length|_name|_header|_at|_ttl|_expires?|_path|"
+    r"_file|_limit|_prefix|_field|_param|_key_name|_env|_var)$|^(is_|has_|use_|max_|min_|n_)",
+    re.I,
+)
+
+
+def looks_like_secret(name: str) -> bool:
+    """True for names of secrets (`bot_token`, `WEBHOOK_SECRET`, `api_key`, `db_password`),
+    false for names about them (`token_url`, `secret_header`, `api_key_name`, `has_token`)."""
+    last = name.rsplit(".", 1)[-1]
+    return bool(_SECRET_WORDS.search(last)) and not _NOT_SECRET.search(last)

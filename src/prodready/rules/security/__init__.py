@@ -1,0 +1,1 @@
+"""Dimension 7: security and input validation."""
