@@ -57,10 +57,25 @@ When any failure should stop the batch, `async with asyncio.TaskGroup() as tg:` 
 )
 
 
+def _starts_work(arguments: list[ast.expr]) -> bool:
+    """True when gather runs new coroutines (calls), not tasks that already exist.
+
+    `gather(*tasks, return_exceptions=True)` after cancelling them is the accepted way to
+    wait for background tasks at shutdown; their errors belong to their own callbacks.
+    """
+    for argument in arguments:
+        inner = argument.value if isinstance(argument, ast.Starred) else argument
+        if isinstance(inner, ast.GeneratorExp | ast.ListComp):
+            inner = inner.elt
+        if isinstance(inner, ast.Call):
+            return True
+    return False
+
+
 @file_rule(META, on=(ast.Expr,))
 def check(node: ast.Expr, ctx: FileContext) -> Iterator[Finding]:
     value = node.value.value if isinstance(node.value, ast.Await) else node.value
-    if not isinstance(value, ast.Call):
+    if not isinstance(value, ast.Call) or not _starts_work(value.args):
         return
     if ctx.semantic.qualified_name(value.func) != "asyncio.gather":
         return
