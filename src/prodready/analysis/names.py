@@ -47,7 +47,7 @@ class ImportTable:
                     self.bindings[alias.asname] = alias.name
                 else:
                     head = alias.name.split(".", 1)[0]
-                    self.bindings.setdefault(head, head)
+                    self.bindings[head] = head
             return
         if node.level:
             base = resolve_relative(self.module, self.is_package, node.level, node.module)

@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 _STATEMENT_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
+_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def walk_with_ancestors(tree: ast.AST, ancestors: list[ast.AST]) -> Iterator[ast.AST]:
@@ -48,19 +49,26 @@ def iter_statements(tree: ast.AST) -> Iterator[ast.stmt]:
                 stack.extend(reversed(block))
 
 
-def iter_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
-    """Nodes of a function's own body in source order, not descending into nested
+def iter_body(function: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """Nodes of a function's (or module's) own body in source order, not descending into nested
     functions, lambdas or classes (decorators and parameter defaults are not the body)."""
     stack: list[ast.AST] = list(reversed(function.body))
+    push = stack.append
+    node_type = ast.AST
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+        if isinstance(node, _SCOPE_NODES):
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
-
-
-_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+        fields = node._fields
+        for index in range(len(fields) - 1, -1, -1):
+            value = getattr(node, fields[index], None)
+            if isinstance(value, list):
+                for item in reversed(value):
+                    if isinstance(item, node_type):
+                        push(item)
+            elif isinstance(value, node_type):
+                push(value)
 
 
 def iter_subtree(node: ast.AST, *, same_scope: bool = False) -> Iterator[ast.AST]:
