@@ -99,7 +99,7 @@ def test_scope_and_notes() -> None:
     text = _md()
     assert "- **Root:** `/srv/stars-bot`" in text
     assert "- **Lines:** 1,305" in text
-    assert "- **Detected stack:** aiogram 3.15 (pyproject.toml)" in text
+    assert "- **Detected stack:** aiogram (3.15, pyproject.toml)" in text
     assert "- `migrations/bad.py`: skipped: invalid syntax at line 3 (unparsable)" in text
     stackless = replace(FULL, scope=replace(FULL.scope, stack=()))
     assert "- **Detected stack:** none detected" in _md(stackless)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from prodready.domain.result import ChecklistItem, Issue, ReviewResult
+from prodready.domain.result import ChecklistItem, Issue, ReviewResult, StackItem
 from prodready.domain.taxonomy import Dimension, Severity
 from prodready.report.counts import Counts, dimension_counts, total_counts
 from prodready.report.html_style import STYLE
@@ -60,13 +60,15 @@ def _banner(result: ReviewResult) -> list[str]:
     ]
 
 
+def _stack_item(item: StackItem) -> str:
+    details = [_e(item.version)] if item.version else []
+    details += [inline_code_only(item.evidence)] if item.evidence else []
+    return _e(item.name) + (f" ({', '.join(details)})" if details else "")
+
+
 def _scope(result: ReviewResult) -> list[str]:
     scope = result.scope
-    stack = ", ".join(
-        _e(" ".join(filter(None, (item.name, item.version))))
-        + (f" ({inline_code_only(item.evidence)})" if item.evidence else "")
-        for item in scope.stack
-    )
+    stack = ", ".join(_stack_item(item) for item in scope.stack)
     rows = (
         ("Root", _code(scope.root)),
         ("Files reviewed", f"{scope.files:,}"),

@@ -12,6 +12,7 @@ from prodready.domain.result import (
     Issue,
     PracticeStatus,
     ReviewResult,
+    StackItem,
 )
 from prodready.domain.taxonomy import Dimension, Severity
 from prodready.report.counts import Counts, dimension_counts, total_counts
@@ -37,16 +38,16 @@ def dimension_heading(dimension: Dimension) -> str:
     return f"{dimension.number}. {dimension.title}"
 
 
+def _stack_item(item: StackItem) -> str:
+    """`name (version, evidence)`, the parenthesis left out when both are empty."""
+    details = [escape_text(item.version)] if item.version else []
+    details += [inline(item.evidence)] if item.evidence else []
+    return escape_text(item.name) + (f" ({', '.join(details)})" if details else "")
+
+
 def _scope(result: ReviewResult) -> list[str]:
     scope = result.scope
-    stack = (
-        ", ".join(
-            escape_text(" ".join(filter(None, (item.name, item.version))))
-            + (f" ({inline(item.evidence)})" if item.evidence else "")
-            for item in scope.stack
-        )
-        or "none detected"
-    )
+    stack = ", ".join(_stack_item(item) for item in scope.stack) or "none detected"
     lines = [
         "## What was reviewed",
         "",
