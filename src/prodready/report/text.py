@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prodready.domain.result import ReviewResult, VerdictLevel
 from prodready.domain.taxonomy import Dimension, Severity
+from prodready.report.labels import sorted_notes
 from prodready.report.options import RenderOptions
 
 _COLORS = {
@@ -60,7 +61,7 @@ def render_text(result: ReviewResult, options: RenderOptions) -> str:
         if result.notes:
             lines.append("")
             lines.append("Notes:")
-            lines.extend(f"  {note}" for note in result.notes)
+            lines.extend(f"  {note}" for note in sorted_notes(result))
     lines.append("")
     lines.append("Findings by dimension:")
     lines.extend(_counts_line(result, dimension) for dimension in Dimension)
