@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from prodready.domain.rule import RuleMeta
+from prodready.report.labels import pypi_url, rule_texts
 
 
 def render_explanation(meta: RuleMeta) -> str:
@@ -19,26 +20,12 @@ def render_explanation(meta: RuleMeta) -> str:
             if meta.upstream
             else ""
         ),
-        "",
-        "## What is wrong",
-        "",
-        meta.what.strip(),
-        "",
-        "## Why it is dangerous",
-        "",
-        meta.why.strip(),
-        "",
-        "## Concrete fix",
-        "",
-        meta.fix.strip(),
-        "",
-        "## Migration / refactor guidance",
-        "",
-        meta.migration.strip(),
     ]
+    for label, text in rule_texts(meta):
+        parts += ["", f"## {label}", "", text]
     if meta.libraries:
         parts += ["", "## Recommended libraries", ""]
-        parts += [f"- [{lib}](https://pypi.org/project/{lib}/)" for lib in meta.libraries]
+        parts += [f"- [{lib}]({pypi_url(lib)})" for lib in meta.libraries]
     if meta.references:
         parts += ["", "## References", ""]
         parts += [f"- <{ref}>" for ref in meta.references]
