@@ -9,6 +9,7 @@ import tokenize
 from prodready.domain.suppression import Suppression
 
 _MARK = "prodready:"
+_SEPARATOR = re.compile(r"[\s,]+")
 _PATTERN = re.compile(
     r"#\s*prodready:\s*(?P<kind>ignore-file|ignore)\b\s*(?:\[(?P<codes>[^\]]*)\])?\s*(?P<reason>.*)$"
 )
@@ -26,7 +27,7 @@ def find_suppressions(text: str, path: str) -> tuple[Suppression, ...]:
             match = _PATTERN.search(token.string)
             if match is None:
                 continue
-            codes = tuple(c.strip() for c in (match["codes"] or "").split(",") if c.strip())
+            codes = tuple(code for code in _SEPARATOR.split(match["codes"] or "") if code)
             reason = match["reason"].strip().lstrip("-:—").strip()
             found.append(
                 Suppression(
