@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from prodready import __version__
-from prodready.config.settings import Settings
+from prodready.config.settings import Settings, pattern_path
 from prodready.domain.finding import Finding, Note
 from prodready.domain.result import ReviewResult, ReviewScope, StackItem
 from prodready.domain.rule import RuleMeta
@@ -31,8 +32,13 @@ def judge(
     project: Mapping[str, object] | None = None,
 ) -> ReviewResult:
     selected_ids = frozenset(meta.id for meta in selected)
+    root_path, anchor = Path(root), settings.anchor
+
+    def locate(path: str) -> str:
+        return pattern_path(root_path / path, root_path, anchor)
+
     outcome = apply_suppressions(
-        findings, suppressions, catalogue, selected_ids, settings.per_file_ignores
+        findings, suppressions, catalogue, selected_ids, settings.per_file_ignores, locate
     )
     by_id = {meta.id: meta for meta in catalogue}
     issues = group_issues(
@@ -41,6 +47,7 @@ def judge(
         settings.severity_overrides,
         settings.min_severity,
     )
+    reported = {issue.rule.id for issue in issues}
     return ReviewResult(
         tool_version=__version__,
         scope=ReviewScope(
@@ -51,6 +58,6 @@ def judge(
         verdict=decide(issues, settings.thresholds),
         notes=notes,
         suppressed=outcome.suppressed,
-        catalogue=tuple(m for m in catalogue if m.id in {i.rule.id for i in issues}),
+        catalogue=tuple(m for m in catalogue if m.id in reported),
         project=project or {},
     )

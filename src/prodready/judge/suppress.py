@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pathspec
@@ -37,14 +37,18 @@ def per_file_ignored(
     findings: Iterable[Finding],
     per_file: tuple[tuple[str, tuple[str, ...]], ...],
     catalogue: dict[str, RuleMeta],
+    locate: Callable[[str], str] = str,
 ) -> tuple[list[Finding], int]:
+    """Drop findings a per-file pattern ignores; `locate` turns a finding's path into the
+    path the patterns are written against."""
     specs = [(pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in per_file]
     kept: list[Finding] = []
     dropped = 0
     for finding in findings:
         meta = catalogue.get(finding.rule_id.upper())
         hit = meta is not None and any(
-            spec.match_file(finding.location.path) and any(meta.matches(code) for code in codes)
+            spec.match_file(locate(finding.location.path))
+            and any(meta.matches(code) for code in codes)
             for spec, codes in specs
         )
         if hit:
@@ -60,13 +64,14 @@ def apply_suppressions(
     catalogue: Iterable[RuleMeta],
     selected: frozenset[str],
     per_file: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    locate: Callable[[str], str] = str,
 ) -> Suppressed:
     """Drop suppressed findings; hygiene findings for suppressions that are wrong.
 
     A suppression is "unused" only when every rule it names ran (was selected).
     """
     lookup = _lookup(catalogue)
-    remaining, dropped = per_file_ignored(findings, per_file, lookup)
+    remaining, dropped = per_file_ignored(findings, per_file, lookup, locate)
     by_line: dict[tuple[str, int], list[Suppression]] = defaultdict(list)
     by_file: dict[str, list[Suppression]] = defaultdict(list)
     hygiene: list[Finding] = []
