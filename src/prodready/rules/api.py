@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from prodready.analysis.project.build import Project
+from prodready.analysis.project.model import Evidence
 from prodready.analysis.semantic import SemanticModel
 from prodready.analysis.source import ParsedFile, SourceText
 from prodready.domain.finding import Finding, Location
@@ -87,6 +88,27 @@ class ProjectContext:
         severity: Severity | None = None,
     ) -> Finding:
         return finding_at(self.rule, file.source, node, message, confidence, severity)
+
+    def finding_at(
+        self,
+        evidence: Evidence,
+        message: str,
+        *,
+        confidence: Confidence | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding at a fact's evidence (a file, and a line when known)."""
+        parsed = self.file(evidence.path)
+        line = max(evidence.line, 1)
+        snippet = parsed.source.line(line) if parsed is not None and evidence.line else ""
+        return Finding(
+            rule_id=self.rule.id,
+            location=Location(evidence.path, line),
+            message=message,
+            snippet=snippet,
+            confidence=confidence,
+            severity=severity,
+        )
 
 
 NodeT = TypeVar("NodeT", bound=ast.AST)

@@ -21,7 +21,14 @@ def _facts(module: str, text: str) -> FileFacts:
     parsed = ParsedFile(source, tree, SemanticModel.build(tree, name, is_package))
     facts = calls.extract(parsed)
     imports = tuple(sorted(set(parsed.semantic.imports.bindings.values())))
-    return FileFacts(facts.path, facts.module, imports, facts.functions, facts.classes)
+    return FileFacts(
+        path=facts.path,
+        module=facts.module,
+        imports=imports,
+        functions=facts.functions,
+        classes=facts.classes,
+        module_calls=facts.module_calls,
+    )
 
 
 REPO = """

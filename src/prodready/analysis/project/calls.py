@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from prodready.analysis.names import dotted_name
 from prodready.analysis.project.model import ClassInfo, Evidence, FileFacts, FunctionInfo
 from prodready.analysis.source import ParsedFile
-from prodready.analysis.walk import iter_body
+from prodready.analysis.walk import iter_body, iter_subtree
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -181,4 +181,24 @@ def extract(parsed: ParsedFile) -> FileFacts:
                 stack.append((node, name, None))
             elif isinstance(node, ast.If | ast.Try | ast.With | ast.AsyncWith):
                 stack.append((node, prefix, owner))
-    return FileFacts(path=path, module=module, functions=tuple(functions), classes=tuple(classes))
+    return FileFacts(
+        path=path,
+        module=module,
+        functions=tuple(functions),
+        classes=tuple(classes),
+        module_calls=_module_calls(parsed.tree, resolver),
+    )
+
+
+def _module_calls(tree: ast.Module, resolver: _Resolver) -> tuple[str, ...]:
+    """Calls made by module-level code (including `if __name__ == "__main__":` blocks)."""
+    found: list[str] = []
+    for statement in tree.body:
+        if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
+            continue
+        for node in iter_subtree(statement, same_scope=True):
+            if isinstance(node, ast.Call):
+                callee = _callee(node, resolver, {}, None)
+                if callee is not None:
+                    found.append(callee)
+    return tuple(dict.fromkeys(found))

@@ -216,6 +216,7 @@ class FileFacts:
     module: str
     imports: tuple[str, ...] = ()
     functions: tuple[FunctionInfo, ...] = ()
+    module_calls: tuple[str, ...] = ()
     classes: tuple[ClassInfo, ...] = ()
     handlers: tuple[Handler, ...] = ()
     routes: tuple[Route, ...] = ()

@@ -1,0 +1,1 @@
+"""Dimension 5: error handling and observability."""
