@@ -19,6 +19,15 @@ class SourceText:
     is_package: bool
     lines: tuple[str, ...]
 
+    def column(self, number: int, byte_offset: int | None) -> int | None:
+        """The code-point column of a UTF-8 byte offset on line `number` (ast counts bytes)."""
+        if byte_offset is None or not 1 <= number <= len(self.lines):
+            return byte_offset
+        text = self.lines[number - 1]
+        if text.isascii():
+            return byte_offset
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
     def line(self, number: int) -> str:
         if 1 <= number <= len(self.lines):
             return self.lines[number - 1].strip()[:_SNIPPET_MAX]

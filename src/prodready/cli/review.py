@@ -112,7 +112,7 @@ def _write(result: ReviewResult, outputs: list[tuple[Path, str]]) -> None:
     for path, fmt in outputs:
         text = RENDERERS[fmt](result, RenderOptions(color=False))
         try:
-            path.write_text(text, encoding="utf-8")
+            path.write_text(text, encoding="utf-8", errors="backslashreplace")
         except OSError as error:
             raise UsageError(f"cannot write {path}: {error.strerror}") from None
 

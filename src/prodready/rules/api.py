@@ -49,12 +49,13 @@ def finding_at(
 ) -> Finding:
     """A finding of `rule` at `node` of `source`, with the node's first line as evidence."""
     line = getattr(node, "lineno", 1)
+    end_line = getattr(node, "end_lineno", None)
     location = Location(
         path=source.path,
         line=line,
-        column=getattr(node, "col_offset", 0),
-        end_line=getattr(node, "end_lineno", None),
-        end_column=getattr(node, "end_col_offset", None),
+        column=source.column(line, getattr(node, "col_offset", 0)) or 0,
+        end_line=end_line,
+        end_column=source.column(end_line or line, getattr(node, "end_col_offset", None)),
     )
     return Finding(
         rule_id=rule.id,
