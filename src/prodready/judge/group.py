@@ -32,6 +32,20 @@ def _issue(meta: RuleMeta, findings: list[Finding], override: Severity | None) -
     )
 
 
+def _specificity(meta: RuleMeta, key: str) -> int:
+    """How precisely `key` names `meta`: ALL < an id prefix (longer is closer) < id or name."""
+    key = key.strip()
+    if key.upper() == meta.id.upper() or key == meta.name:
+        return len(meta.id) + 1
+    return 0 if key.upper() == "ALL" else len(key)
+
+
+def _override(meta: RuleMeta, overrides: tuple[tuple[str, Severity], ...]) -> Severity | None:
+    """The severity of the most specific override naming `meta` (as ruff resolves selectors)."""
+    matching = [(_specificity(meta, key), sev) for key, sev in overrides if meta.matches(key)]
+    return max(matching, key=lambda pair: pair[0])[1] if matching else None
+
+
 def group_issues(
     findings: Iterable[Finding],
     catalogue: dict[str, RuleMeta],
@@ -47,7 +61,7 @@ def group_issues(
         meta = catalogue.get(rule_id)
         if meta is None:
             continue
-        override = next((sev for key, sev in overrides if meta.matches(key)), None)
+        override = _override(meta, overrides)
         issue = _issue(meta, found, override)
         if issue.severity.at_least(min_severity):
             issues.append(issue)
