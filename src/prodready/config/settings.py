@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from prodready.domain.taxonomy import Severity
+from prodready.domain.taxonomy import Confidence, Severity
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git/",
@@ -55,7 +55,7 @@ class VerdictThresholds:
     """How findings turn into a verdict (see judge.verdict and the README)."""
 
     majors_for_fixes: int = 3
-    blockers_need_confidence: str = "medium"
+    blockers_need_confidence: Confidence = Confidence.MEDIUM
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The verdict: the one place its thresholds are applied (documented in the README).
 
-1. Any blocker at medium or high confidence -> Not production-ready.
-2. Else any critical, a low-confidence blocker, or at least `majors_for_fixes` major
+1. Any blocker at `blockers_need_confidence` (medium) or higher -> Not production-ready.
+2. Else any critical, a less confident blocker, or at least `majors_for_fixes` major
    issues -> Production-ready with fixes.
 3. Else -> Production-ready (minor and info issues are worth fixing, never blocking).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from prodready.config.settings import FailOn, VerdictThresholds
 from prodready.domain.result import Issue, Verdict, VerdictLevel
-from prodready.domain.taxonomy import Confidence, Severity
+from prodready.domain.taxonomy import Severity
 
 TOP_FIXES = 7
 
@@ -27,7 +27,8 @@ def _describe(issue: Issue) -> str:
 
 def decide(issues: tuple[Issue, ...], thresholds: VerdictThresholds) -> Verdict:
     blockers = [i for i in issues if i.severity is Severity.BLOCKER]
-    sure_blockers = [b for b in blockers if b.confidence is not Confidence.LOW]
+    needed = thresholds.blockers_need_confidence.rank
+    sure_blockers = [b for b in blockers if b.confidence.rank <= needed]
     criticals = [i for i in issues if i.severity is Severity.CRITICAL]
     majors = [i for i in issues if i.severity is Severity.MAJOR]
     reasons: list[str] = []
