@@ -7,19 +7,27 @@ import os
 import sys
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from prodready.analysis.project.serialize import project_to_data
 from prodready.cli.formats import RENDERERS, format_for_path
-from prodready.config.load import ConfigError, find_project_config, load_config_file
+from prodready.config.load import (
+    ConfigError,
+    check_selectors,
+    find_project_config,
+    load_config_file,
+)
 from prodready.config.settings import FailOn, Settings
 from prodready.domain.result import ReviewResult, StackItem
 from prodready.domain.taxonomy import Severity
 from prodready.engine.discover import PathError
 from prodready.engine.run import run_review
+from prodready.engine.select import names_a_rule
 from prodready.judge.judge import judge
 from prodready.judge.verdict import fails
 from prodready.report.options import RenderOptions
+from prodready.rules.registry import Catalogue
 from prodready.rules.registry import discover as discover_rules
 
 EXIT_ERROR = 2
@@ -54,12 +62,19 @@ def add_review_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
 
 
-def _settings(args: argparse.Namespace, paths: list[Path]) -> Settings:
+def _settings(args: argparse.Namespace, paths: list[Path], catalogue: Catalogue) -> Settings:
     if args.config:
         settings = load_config_file(Path(args.config))
     else:
         found = find_project_config(paths[0])
         settings = load_config_file(found) if found else Settings()
+    known = partial(names_a_rule, catalogue)
+    check_selectors(settings, known)
+    for option in ("select", "extend_select", "ignore"):
+        for key in getattr(args, option) or ():
+            if not known(key):
+                flag = "--" + option.replace("_", "-")
+                raise UsageError(f"{flag}: no rule matches '{key}' (`prodready rules` lists them)")
     changes: dict[str, object] = {}
     if args.select is not None:
         changes["select"] = tuple(args.select)
@@ -120,8 +135,8 @@ def _write(result: ReviewResult, outputs: list[tuple[Path, str]]) -> None:
 def _review(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     outputs = _outputs(args)
-    settings = _settings(args, paths)
     catalogue = discover_rules()
+    settings = _settings(args, paths, catalogue)
     progress = _Progress(time.monotonic(), sys.stderr.isatty())
     raw = run_review(paths, settings, catalogue, progress)
     progress.finish()
@@ -144,7 +159,10 @@ def _review(args: argparse.Namespace) -> int:
     _write(result, outputs)
     fmt = args.format or "text"
     color = (
-        fmt == "text" and not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        fmt == "text"
+        and not args.no_color
+        and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
     )
     sys.stdout.write(RENDERERS[fmt](result, RenderOptions(color=color, quiet=args.quiet)))
     return 1 if fails(result.verdict, result.issues, settings.fail_on) else 0

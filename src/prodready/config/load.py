@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -119,12 +120,35 @@ def load_config_file(path: Path, base: Settings | None = None) -> Settings:
 
 
 def find_project_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start`, stopping at a repository root."""
+    """The nearest pyproject.toml with a `[tool.prodready]` table at or above `start`,
+    stopping at a repository root (a pyproject.toml without the table is passed over, as
+    ruff does, so a sub-project's packaging file does not hide the repository's settings)."""
     here = start if start.is_dir() else start.parent
     for directory in (here, *here.parents):
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
-            return candidate
+            tool = read_toml(candidate).get("tool")
+            if isinstance(tool, dict) and "prodready" in tool:
+                return candidate
         if (directory / ".git").exists():
             return None
     return None
+
+
+def check_selectors(settings: Settings, known: Callable[[str], bool]) -> None:
+    """ConfigError naming the key and the file for a rule id, prefix or name that matches no
+    rule: a typo would otherwise silently select (or ignore) nothing."""
+    keys: list[tuple[str, tuple[str, ...]]] = [
+        ("select", settings.select),
+        ("extend-select", settings.extend_select),
+        ("ignore", settings.ignore),
+        *((f"per-file-ignores.{pattern}", codes) for pattern, codes in settings.per_file_ignores),
+        ("severity", tuple(rule for rule, _ in settings.severity_overrides)),
+    ]
+    for key, selectors in keys:
+        for selector in selectors:
+            if not known(selector):
+                raise ConfigError(
+                    f"{settings.source}: [tool.prodready] {key}: no rule matches '{selector}' "
+                    "(`prodready rules` lists them)"
+                )

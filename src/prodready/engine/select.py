@@ -15,3 +15,8 @@ def is_selected(meta: RuleMeta, settings: Settings) -> bool:
 
 def selected_rules(catalogue: Catalogue, settings: Settings) -> tuple[Rule, ...]:
     return tuple(rule for rule in catalogue.rules if is_selected(rule.meta, settings))
+
+
+def names_a_rule(catalogue: Catalogue, key: str) -> bool:
+    """True when the selector `key` (id, id prefix, name or ALL) matches some rule."""
+    return any(meta.matches(key) for meta in catalogue.metas)
