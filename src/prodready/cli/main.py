@@ -65,5 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - the user gets one line, never a traceback
+        first = str(error).strip().splitlines()
+        detail = f": {first[0]}" if first else ""
+        print(
+            f"prodready: internal error: {type(error).__name__}{detail} "
+            "(a prodready bug; please report it with the command you ran)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     parser.print_help()
     return EXIT_ERROR
