@@ -86,6 +86,9 @@ def run_review(
             findings.extend(extra)
             notes.extend(problems)
     upstream = [rule.meta for rule in selected if isinstance(rule, UpstreamRule)]
+    # Rules presented from ruff did not run when ruff is off or failed (its note says why):
+    # the judge must not call their suppressions unused nor say they found nothing.
+    not_run = {meta.id for meta in upstream} if not settings.ruff else set()
     if settings.ruff and upstream and parsed:
         sources = {p.source.path: p.source for p in parsed}
 
@@ -98,6 +101,8 @@ def run_review(
         outcome = run_ruff(found.root, absolute, upstream, evidence)
         findings.extend(outcome.findings)
         notes.extend(outcome.notes)
+        if outcome.notes:
+            not_run = {meta.id for meta in upstream}
         findings = drop_overlaps(findings, {rule.meta.id: rule.meta for rule in selected})
     return RawReview(
         root=root,
@@ -106,6 +111,6 @@ def run_review(
         findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
         suppressions=tuple(s for a in analyses for s in a.suppressions),
         notes=tuple(sorted(notes, key=lambda n: n.sort_key)),
-        selected=tuple(rule.meta for rule in selected),
+        selected=tuple(rule.meta for rule in selected if rule.meta.id not in not_run),
         project=project,
     )
