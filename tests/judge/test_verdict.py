@@ -137,3 +137,16 @@ def test_fail_on_severity_names() -> None:
     assert FailOn.CRITICAL.severity is Severity.CRITICAL
     assert FailOn.NOT_READY.severity is None
     assert FailOn.NEVER.severity is None
+
+
+def test_the_verdict_says_when_files_could_not_be_reviewed() -> None:
+    verdict = decide((), DEFAULT, files=10, unreviewed=2)
+    assert verdict.level is VerdictLevel.READY
+    assert verdict.reasons[-1] == "2 file(s) could not be reviewed (see the notes)"
+    assert len(decide((), DEFAULT, files=10, unreviewed=0).reasons) == 1
+
+
+def test_the_verdict_says_when_nothing_was_reviewed() -> None:
+    for files, unreviewed in ((0, 0), (3, 3)):
+        verdict = decide((), DEFAULT, files=files, unreviewed=unreviewed)
+        assert "nothing supports this verdict" in verdict.reasons[-1]

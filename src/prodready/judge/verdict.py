@@ -25,7 +25,23 @@ def _describe(issue: Issue) -> str:
     )
 
 
-def decide(issues: tuple[Issue, ...], thresholds: VerdictThresholds) -> Verdict:
+def _coverage(files: int | None, unreviewed: int) -> list[str]:
+    """What the verdict does not cover: it is only as good as the code that was read."""
+    if files is not None and files <= unreviewed:
+        return ["no Python file could be reviewed: nothing supports this verdict"]
+    if unreviewed:
+        return [f"{unreviewed} file(s) could not be reviewed (see the notes)"]
+    return []
+
+
+def decide(
+    issues: tuple[Issue, ...],
+    thresholds: VerdictThresholds,
+    *,
+    files: int | None = None,
+    unreviewed: int = 0,
+) -> Verdict:
+    """The verdict on `issues`; `files` read of which `unreviewed` could not be parsed."""
     blockers = [i for i in issues if i.severity is Severity.BLOCKER]
     needed = thresholds.blockers_need_confidence.rank
     sure_blockers = [b for b in blockers if b.confidence.rank <= needed]
@@ -54,6 +70,7 @@ def decide(issues: tuple[Issue, ...], thresholds: VerdictThresholds) -> Verdict:
             "no blocker or critical issue"
             + (f"; {len(majors)} major issue(s), below the threshold" if majors else "")
         )
+    reasons.extend(_coverage(files, unreviewed))
     fixes = tuple(_describe(i) for i in issues if i.severity.at_least(Severity.MAJOR))[:TOP_FIXES]
     return Verdict(level=level, reasons=tuple(reasons), top_fixes=fixes)
 
