@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from prodready.domain.finding import Finding, Location
-from prodready.report.fingerprint import fingerprint, fingerprints, normalize_snippet
+from prodready.domain.fingerprint import fingerprint, fingerprints, normalize_snippet
 
 
 def _at(

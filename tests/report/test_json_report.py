@@ -8,8 +8,8 @@ from typing import Any
 import jsonschema
 import pytest
 
+from prodready.domain.fingerprint import FINGERPRINT_KEY
 from prodready.domain.taxonomy import Dimension
-from prodready.report.fingerprint import FINGERPRINT_KEY
 from prodready.report.json_report import SCHEMA_VERSION, render_json
 from prodready.report.options import RenderOptions
 from prodready.report.sarif import render_sarif

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from prodready.domain.finding import Location
+from prodready.domain.fingerprint import FINGERPRINT_KEY
 from prodready.domain.result import ReviewScope
-from prodready.report.fingerprint import FINGERPRINT_KEY
 from prodready.report.options import RenderOptions
 from prodready.report.sarif import render_sarif, root_uri
 from tests.report.sample import EMPTY, FULL, SAMPLES, TIMEOUT_RULE

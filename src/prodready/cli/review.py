@@ -21,9 +21,11 @@ from prodready.config.load import (
 from prodready.config.settings import FailOn, Settings
 from prodready.domain.result import ReviewResult, StackItem
 from prodready.domain.taxonomy import Severity
+from prodready.engine.changed import ChangedFilesError, changed_since
 from prodready.engine.discover import PathError
 from prodready.engine.run import run_review
 from prodready.engine.select import names_a_rule
+from prodready.judge.baseline import BaselineError, baseline_text, read_baseline
 from prodready.judge.judge import judge
 from prodready.judge.verdict import fails
 from prodready.report.options import RenderOptions
@@ -58,6 +60,15 @@ def add_review_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", type=_csv, help="rule ids, prefixes or names to skip")
     parser.add_argument("--min-severity", choices=[s.value for s in Severity])
     parser.add_argument("--fail-on", choices=[f.value for f in FailOn])
+    parser.add_argument(
+        "--baseline", metavar="FILE", help="do not report findings recorded in this baseline"
+    )
+    parser.add_argument(
+        "--write-baseline", metavar="FILE", help="record every current finding in FILE and exit 0"
+    )
+    parser.add_argument(
+        "--since", metavar="REF", help="report only on files changed since this git revision"
+    )
     parser.add_argument("--quiet", action="store_true", help="only the summary and the verdict")
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
 
@@ -123,13 +134,16 @@ def _outputs(args: argparse.Namespace) -> list[tuple[Path, str]]:
     return outputs
 
 
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+
+
 def _write(result: ReviewResult, outputs: list[tuple[Path, str]]) -> None:
     for path, fmt in outputs:
-        text = RENDERERS[fmt](result, RenderOptions(color=False))
-        try:
-            path.write_text(text, encoding="utf-8", errors="backslashreplace")
-        except OSError as error:
-            raise UsageError(f"cannot write {path}: {error.strerror}") from None
+        _write_text(path, RENDERERS[fmt](result, RenderOptions(color=False)))
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -137,9 +151,11 @@ def _review(args: argparse.Namespace) -> int:
     outputs = _outputs(args)
     catalogue = discover_rules()
     settings = _settings(args, paths, catalogue)
+    baseline = read_baseline(Path(args.baseline)) if args.baseline else frozenset()
     progress = _Progress(time.monotonic(), sys.stderr.isatty())
     raw = run_review(paths, settings, catalogue, progress)
     progress.finish()
+    only = changed_since(Path(raw.root), args.since) if args.since else None
     result = judge(
         root=raw.root,
         files=raw.files,
@@ -155,7 +171,14 @@ def _review(args: argparse.Namespace) -> int:
             for c in raw.project.model.stack
         ),
         project=project_to_data(raw.project),
+        baseline=frozenset() if args.write_baseline else baseline,
+        only_paths=only,
     )
+    if args.write_baseline:
+        findings = [f for issue in result.issues for f in issue.findings]
+        _write_text(Path(args.write_baseline), baseline_text(findings))
+        print(f"prodready: recorded {len(findings)} finding(s) in {args.write_baseline}")
+        return 0
     _write(result, outputs)
     fmt = args.format or "text"
     color = (
@@ -171,6 +194,6 @@ def _review(args: argparse.Namespace) -> int:
 def run_review_command(args: argparse.Namespace) -> int:
     try:
         return _review(args)
-    except (ConfigError, PathError, UsageError) as error:
+    except (ConfigError, PathError, UsageError, BaselineError, ChangedFilesError) as error:
         print(f"prodready: error: {error}", file=sys.stderr)
         return EXIT_ERROR

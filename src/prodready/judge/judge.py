@@ -11,6 +11,7 @@ from prodready.domain.finding import Finding, Note
 from prodready.domain.result import ReviewResult, ReviewScope, StackItem
 from prodready.domain.rule import RuleMeta
 from prodready.domain.suppression import Suppression
+from prodready.judge.baseline import apply_baseline
 from prodready.judge.checklist import checklist
 from prodready.judge.group import group_issues
 from prodready.judge.suppress import apply_suppressions
@@ -30,7 +31,11 @@ def judge(
     settings: Settings,
     stack: tuple[StackItem, ...] = (),
     project: Mapping[str, object] | None = None,
+    baseline: frozenset[str] = frozenset(),
+    only_paths: frozenset[str] | None = None,
 ) -> ReviewResult:
+    """Suppressions, then (optionally) only findings in `only_paths`, then the baseline,
+    then issues, checklist and verdict."""
     selected_ids = frozenset(meta.id for meta in selected)
     root_path, anchor = Path(root), settings.anchor
 
@@ -41,8 +46,12 @@ def judge(
         findings, suppressions, catalogue, selected_ids, settings.per_file_ignores, locate
     )
     by_id = {meta.id: meta for meta in catalogue}
+    current = [*outcome.kept, *outcome.hygiene]
+    if only_paths is not None:
+        current = [f for f in current if f.location.path in only_paths]
+    accepted = apply_baseline(current, baseline)
     issues = group_issues(
-        (*outcome.kept, *outcome.hygiene),
+        accepted.kept,
         by_id,
         settings.severity_overrides,
         settings.min_severity,
@@ -58,6 +67,7 @@ def judge(
         verdict=decide(issues, settings.thresholds),
         notes=notes,
         suppressed=outcome.suppressed,
+        baselined=accepted.baselined,
         catalogue=tuple(m for m in catalogue if m.id in reported),
         project=project or {},
     )

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 
 from prodready.domain.finding import Finding, Note
+from prodready.domain.fingerprint import fingerprints
 from prodready.domain.result import ChecklistItem, Issue, ReviewResult
 from prodready.domain.taxonomy import Severity
 from prodready.report.counts import Counts, dimension_counts, total_counts
-from prodready.report.fingerprint import fingerprints
 from prodready.report.labels import (
     INFORMATION_URI,
     TOOL_NAME,

@@ -14,11 +14,11 @@ from types import MappingProxyType
 from urllib.parse import quote
 
 from prodready.domain.finding import Finding, Note, NoteKind
+from prodready.domain.fingerprint import FINGERPRINT_KEY, fingerprints
 from prodready.domain.result import Issue, ReviewResult
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
 from prodready.report.catalog import render_explanation
-from prodready.report.fingerprint import FINGERPRINT_KEY, fingerprints
 from prodready.report.labels import (
     INFORMATION_URI,
     TOOL_NAME,

@@ -65,8 +65,13 @@ def render_text(result: ReviewResult, options: RenderOptions) -> str:
     lines.append("")
     lines.append("Findings by dimension:")
     lines.extend(_counts_line(result, dimension) for dimension in Dimension)
-    if result.suppressed:
-        lines.append(f"  ({result.suppressed} suppressed)")
+    hidden = [
+        f"{count} {label}"
+        for count, label in ((result.suppressed, "suppressed"), (result.baselined, "baselined"))
+        if count
+    ]
+    if hidden:
+        lines.append(f"  ({', '.join(hidden)})")
     verdict = result.verdict
     lines.append("")
     lines.append("Verdict: " + _paint(verdict.level.value, _VERDICT_COLORS[verdict.level], options))
