@@ -64,6 +64,7 @@ def test_every_bad_file_is_one_note_and_the_review_completes(bad_project: Path) 
         "syntax.py",
     ]
     assert "reviewed 12 files" in out
+    assert "7 file(s) could not be reviewed (see the notes)" in out
 
 
 def test_the_ruff_bridge_survives_the_same_files(bad_project: Path) -> None:
@@ -125,3 +126,11 @@ def test_config_option_with_a_bad_file_exits_2(tmp_path: Path) -> None:
 def test_path_that_is_a_symlink_loop_exits_2(tmp_path: Path) -> None:
     os.symlink("self.py", tmp_path / "self.py")
     assert "self.py" in one_error_line(prodready("review", "self.py", cwd=tmp_path))
+
+
+def test_a_folder_without_python_files_says_nothing_was_reviewed(tmp_path: Path) -> None:
+    write(tmp_path, {"README.md": "# docs\n"})
+    done = prodready("review", ".", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "reviewed 0 files" in done.stdout
+    assert "nothing supports this verdict" in done.stdout

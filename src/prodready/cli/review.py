@@ -159,6 +159,7 @@ def _review(args: argparse.Namespace) -> int:
     result = judge(
         root=raw.root,
         files=raw.files,
+        reviewed=raw.reviewed,
         lines=raw.lines,
         findings=raw.findings,
         suppressions=raw.suppressions,

@@ -37,6 +37,8 @@ class RawReview:
     notes: tuple[Note, ...]
     selected: tuple[RuleMeta, ...]
     project: Project
+    reviewed: int = 0
+    """How many of `files` were read and parsed (the others have a note saying why not)."""
 
 
 def _run_project_rule(
@@ -113,4 +115,5 @@ def run_review(
         notes=tuple(sorted(notes, key=lambda n: n.sort_key)),
         selected=tuple(rule.meta for rule in selected if rule.meta.id not in not_run),
         project=project,
+        reviewed=len(parsed),
     )

@@ -33,9 +33,10 @@ def judge(
     project: Mapping[str, object] | None = None,
     baseline: frozenset[str] = frozenset(),
     only_paths: frozenset[str] | None = None,
+    reviewed: int | None = None,
 ) -> ReviewResult:
     """Suppressions, then (optionally) only findings in `only_paths`, then the baseline,
-    then issues, checklist and verdict."""
+    then issues, checklist and verdict. `reviewed`: how many of `files` could be parsed."""
     selected_ids = frozenset(meta.id for meta in selected)
     root_path, anchor = Path(root), settings.anchor
 
@@ -64,7 +65,12 @@ def judge(
         ),
         issues=issues,
         checklist=checklist(issues, selected),
-        verdict=decide(issues, settings.thresholds),
+        verdict=decide(
+            issues,
+            settings.thresholds,
+            files=files,
+            unreviewed=files - reviewed if reviewed is not None else 0,
+        ),
         notes=notes,
         suppressed=outcome.suppressed,
         baselined=accepted.baselined,
