@@ -113,3 +113,46 @@ def looks_like_secret(name: str) -> bool:
     false for names about them (`token_url`, `secret_header`, `api_key_name`, `has_token`)."""
     last = name.rsplit(".", 1)[-1]
     return bool(_SECRET_WORDS.search(last)) and not _NOT_SECRET.search(last)
+
+
+def has_star_args(call: ast.Call) -> bool:
+    """True when the call passes `*args` (any positional argument may hide inside)."""
+    return any(isinstance(argument, ast.Starred) for argument in call.args)
+
+
+# tenacity's retry controllers: `retry` (the decorator) builds one of the others.
+TENACITY_RETRYERS = frozenset(
+    {
+        "tenacity.retry",
+        "tenacity.Retrying",
+        "tenacity.AsyncRetrying",
+        "tenacity.asyncio.AsyncRetrying",
+        "tenacity.TornadoRetrying",
+        "tenacity.tornadoweb.TornadoRetrying",
+    }
+)
+# BaseRetrying.__init__(sleep, stop, wait, retry, ...): the positions of its first parameters.
+_TENACITY_POSITIONS = {"sleep": 0, "stop": 1, "wait": 2, "retry": 3}
+
+
+def tenacity_argument(call: ast.Call, name: str) -> ast.expr | None:
+    """The `stop` / `wait` / `retry` / `sleep` argument of a tenacity `retry(...)` /
+    `Retrying(...)` call, written as a keyword or by position; None when not written."""
+    found = keyword(call, name)
+    if found is not None:
+        return found.value
+    index = _TENACITY_POSITIONS.get(name)
+    if index is None or len(call.args) <= index:
+        return None
+    if len(call.args) == 1 and index == 0:
+        return None  # `retry(fn)` is the bare decorator applied by hand
+    return call.args[index]
+
+
+def call_label(call: ast.Call, parent: ast.AST | None) -> str:
+    """How the call reads in a message: `@backoff.on_exception(...)` when it decorates
+    `parent`, else `httpx.get(...)` (the callee as written)."""
+    callee = ast.unparse(call.func) if isinstance(call.func, ast.Name | ast.Attribute) else "..."
+    decorators = getattr(parent, "decorator_list", ())
+    prefix = "@" if any(decorator is call for decorator in decorators) else ""
+    return f"{prefix}{callee}(...)"
