@@ -117,6 +117,16 @@ def test_ignore_adds_to_the_config(project: Path) -> None:
     assert "client.py:5" not in done.stdout
 
 
+def test_select_on_the_command_line_replaces_the_configured_selection(project: Path) -> None:
+    write(project, {"pyproject.toml": '[tool.prodready]\nextend-select = ["QUAL9"]\n'})
+    write(project, {"svc/other.py": "x = 1  # prodready: ignore[RES001] stale\n"})
+    assert "QUAL901" in prodready("review", cwd=project).stdout
+    done = prodready("review", "--select", "RES001", cwd=project)
+    assert "QUAL901" not in done.stdout and "client.py:5" in done.stdout
+    done = prodready("review", "--select", "RES001", "--extend-select", "QUAL901", cwd=project)
+    assert "QUAL901" in done.stdout
+
+
 def test_unknown_selector_on_the_command_line_exits_2(project: Path) -> None:
     line = one_error_line(prodready("review", "--select", "RES001,NOPE", cwd=project))
     assert "--select" in line and "NOPE" in line

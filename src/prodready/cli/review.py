@@ -88,8 +88,10 @@ def _settings(args: argparse.Namespace, paths: list[Path], catalogue: Catalogue)
                 raise UsageError(f"{flag}: no rule matches '{key}' (`prodready rules` lists them)")
     changes: dict[str, object] = {}
     if args.select is not None:
+        # As in ruff: --select replaces the configured selection, extend-select included.
         changes["select"] = tuple(args.select)
-    if args.extend_select is not None:
+        changes["extend_select"] = tuple(args.extend_select or ())
+    elif args.extend_select is not None:
         changes["extend_select"] = (*settings.extend_select, *args.extend_select)
     if args.ignore is not None:
         changes["ignore"] = (*settings.ignore, *args.ignore)
