@@ -88,6 +88,11 @@ def test_fail_on_from_the_config(project: Path) -> None:
     assert done.returncode == 0
 
 
+def test_config_above_the_current_folder_applies(project: Path) -> None:
+    write(project, {"pyproject.toml": '[tool.prodready]\nfail-on = "major"\n'})
+    assert prodready("review", ".", "--select", "RES001", cwd=project / "svc").returncode == 1
+
+
 def test_clean_project_passes(tmp_path: Path) -> None:
     write(tmp_path, {"app.py": "import aiohttp\nT = aiohttp.ClientTimeout(total=5)\n"})
     done = prodready("review", "--select", "RES001", "--fail-on", "minor", cwd=tmp_path)

@@ -180,6 +180,16 @@ def test_find_project_config_walks_up_to_the_nearest_prodready_table(tmp_path: P
     assert find_project_config(tmp_path / "svc" / "api") == nearest
 
 
+def test_find_project_config_from_a_relative_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _write(tmp_path, "[tool.prodready]\n")
+    (tmp_path / "svc" / "api").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "svc" / "api")
+    assert find_project_config(Path(".")) == root
+    assert find_project_config(Path("missing.py")) == root
+
+
 def test_find_project_config_from_a_file(tmp_path: Path) -> None:
     root = _write(tmp_path, "[tool.prodready]\n")
     (tmp_path / "app.py").write_text("", encoding="utf-8")

@@ -123,7 +123,8 @@ def find_project_config(start: Path) -> Path | None:
     """The nearest pyproject.toml with a `[tool.prodready]` table at or above `start`,
     stopping at a repository root (a pyproject.toml without the table is passed over, as
     ruff does, so a sub-project's packaging file does not hide the repository's settings)."""
-    here = start if start.is_dir() else start.parent
+    here = start.resolve()  # `Path(".").parents` is empty: walk up from the real folder
+    here = here if here.is_dir() else here.parent
     for directory in (here, *here.parents):
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
