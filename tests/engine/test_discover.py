@@ -161,3 +161,18 @@ def test_settings_without_a_source_have_no_anchor(tmp_path: Path) -> None:
     assert Settings().anchor is None
     settings = replace(Settings(), source=str(tmp_path / "pyproject.toml"))
     assert settings.anchor == tmp_path.resolve()
+
+
+def test_a_folder_named_explicitly_is_reviewed_even_if_excluded(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": "", "build/gen.py": "", "build/__pycache__/x.py": ""})
+    settings = Settings(source=str(tmp_path / "pyproject.toml"))
+    assert _found([tmp_path]) == []
+    assert _found([tmp_path / "build"], settings) == ["gen.py"]
+
+
+def test_a_folder_named_explicitly_is_reviewed_even_if_gitignored(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, {".gitignore": "generated/\n", "generated/a.py": "", "generated/b.tmp.py": ""})
+    _tree(tmp_path, {"generated/.gitignore": "*.tmp.py\n"})
+    assert _found([tmp_path]) == []
+    assert _found([tmp_path / "generated"]) == ["a.py"]

@@ -76,13 +76,19 @@ class _Walker:
     anchor: Path | None = None
     seen: set[str] = field(default_factory=set)
 
-    def ignored(self, path: Path, rel: str, is_dir: bool, specs: list[_Spec]) -> bool:
-        """Excluded by the settings, or ignored by the deepest .gitignore that has a say."""
-        probe = pattern_path(path, self.root, self.anchor) if self.anchor else rel
-        if self.excludes.match_file(probe + "/" if is_dir else probe):
+    def ignored(
+        self, path: Path, rel: str, is_dir: bool, specs: list[_Spec], base: Path | None = None
+    ) -> bool:
+        """Excluded by the settings (patterns relative to `base` when given, else to the
+        config file or the review root), or ignored by the deepest .gitignore with a say."""
+        if base is not None:
+            probe = _relative(path, base)
+        else:
+            probe = pattern_path(path, self.root, self.anchor) if self.anchor else rel
+        if probe != "." and self.excludes.match_file(probe + "/" if is_dir else probe):
             return True
-        for base, spec in reversed(specs):
-            local = _relative(path, base)
+        for folder, spec in reversed(specs):
+            local = _relative(path, folder)
             verdict = spec.check_file(local + "/" if is_dir else local).include
             if verdict is not None:
                 return verdict
@@ -105,17 +111,24 @@ class _Walker:
         self.result.files.append(SourceRef(absolute=str(path), relative=rel))
 
     def walk(self, top: Path) -> None:
+        """Walk a folder named on the command line. Patterns of the settings and of the
+        .gitignore files above it apply; if they exclude the folder itself, it was named
+        anyway, so it is reviewed with only the patterns that apply inside it."""
         specs: list[_Spec] = []
         if self.respect_gitignore:
             start = _work_tree(self.root)
-            chain = [d for d in (top, *top.parents) if d.is_relative_to(start)]
+            chain = [d for d in top.parents if d.is_relative_to(start)]
             for directory in reversed(chain):
                 spec = _gitignore_spec(directory)
                 if spec is not None:
                     specs.append((directory, spec))
-        self._walk_dir(top, specs)
+        base = None
+        if self.ignored(top, _relative(top, self.root), True, specs):
+            specs, base = [], top
+        own = _gitignore_spec(top) if self.respect_gitignore else None
+        self._walk_dir(top, [*specs, (top, own)] if own else specs, base)
 
-    def _walk_dir(self, top: Path, specs: list[_Spec]) -> None:
+    def _walk_dir(self, top: Path, specs: list[_Spec], base: Path | None) -> None:
         """Depth-first, in name order. Symlinked folders are not entered (no loops, no file
         reviewed twice); symlinked files are reviewed once, by their first path."""
         stack: list[tuple[Path, list[_Spec]]] = [(top, specs)]
@@ -140,7 +153,7 @@ class _Walker:
                         )
                     continue
                 is_dir = entry.is_dir(follow_symlinks=False)
-                if self.ignored(path, rel, is_dir, active):
+                if self.ignored(path, rel, is_dir, active, base):
                     continue
                 if is_dir:
                     if (path / "pyvenv.cfg").exists():
