@@ -156,3 +156,22 @@ def call_label(call: ast.Call, parent: ast.AST | None) -> str:
     decorators = getattr(parent, "decorator_list", ())
     prefix = "@" if any(decorator is call for decorator in decorators) else ""
     return f"{prefix}{callee}(...)"
+
+
+_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+# Module-level request functions and client / session classes -> the HTTP library.
+HTTP_FUNCTIONS = {
+    **{f"httpx.{verb}": "httpx" for verb in (*_HTTP_VERBS, "stream")},
+    **{f"requests.{verb}": "requests" for verb in _HTTP_VERBS},
+}
+HTTP_CLIENT_CLASSES = {
+    "httpx.AsyncClient": "httpx",
+    "httpx.Client": "httpx",
+    "aiohttp.ClientSession": "aiohttp",
+    "aiohttp.client.ClientSession": "aiohttp",
+    "requests.Session": "requests",
+    "requests.sessions.Session": "requests",
+    "requests.session": "requests",
+}
+# Methods of those clients that send (or build) one request and accept `timeout=`.
+HTTP_CLIENT_METHODS = frozenset({*_HTTP_VERBS, "stream", "build_request"})

@@ -45,19 +45,13 @@ with jitter, and re-raise the last error:
 
 ```python
 import httpx
-from tenacity import (
-    retry,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
+import tenacity
 
 
-@retry(
-    stop=stop_after_attempt(4) | stop_after_delay(20),
-    wait=wait_exponential_jitter(initial=0.5, max=8),
-    retry=retry_if_exception_type((httpx.TransportError, httpx.HTTPStatusError)),
+@tenacity.retry(
+    stop=tenacity.stop_after_attempt(4) | tenacity.stop_after_delay(20),
+    wait=tenacity.wait_exponential_jitter(initial=0.5, max=8),
+    retry=tenacity.retry_if_exception_type((httpx.TransportError, httpx.HTTPStatusError)),
     reraise=True,
 )
 async def fetch_rate(client: httpx.AsyncClient, url: str) -> dict:
@@ -88,44 +82,37 @@ _BACKOFF = frozenset({"backoff.on_exception", "backoff.on_predicate"})
 _STAMINA = frozenset({"stamina.retry", "stamina.retry_context"})
 
 
-def _unset(call: ast.Call, name: str) -> bool:
+def _none(call: ast.Call, name: str, *, written: bool = False) -> bool:
+    """`name=` is None: not written (unless `written` is required), or written as None."""
     found = keyword(call, name)
-    return found is None or is_none(found.value)
+    return is_none(found.value) if found is not None else not written
 
 
-def _explicitly_unbounded(call: ast.Call) -> bool:
-    """stamina: `attempts=None` and `timeout=None` both written (its defaults are bounded)."""
-    attempts, timeout = keyword(call, "attempts"), keyword(call, "timeout")
-    return bool(attempts and timeout and is_none(attempts.value) and is_none(timeout.value))
-
-
-def _tenacity(node: ast.Call, label: str) -> str | None:
-    if tenacity_argument(node, "stop") is not None:
-        return None
-    if tenacity_argument(node, "wait") is None:
-        return f"`{label}` has neither `stop=` nor `wait=`: tenacity retries forever, back to back"
-    return f"`{label}` has no `stop=`: tenacity retries forever"
+def _message(node: ast.Call, name: str, label: str) -> str | None:
+    if name in TENACITY_RETRYERS and tenacity_argument(node, "stop") is None:
+        if tenacity_argument(node, "wait") is None:
+            return f"`{label}` has neither `stop=` nor `wait=`: tenacity retries forever, at once"
+        return f"`{label}` has no `stop=`: tenacity retries forever"
+    if name in _BACKOFF and _none(node, "max_tries") and _none(node, "max_time"):
+        return f"`{label}` has no `max_tries` or `max_time`: backoff retries forever"
+    stamina = _none(node, "attempts", written=True) and _none(node, "timeout", written=True)
+    if name in _STAMINA and stamina:  # stamina's own defaults are bounded
+        return f"`{label}` with `attempts=None, timeout=None` retries forever"
+    return None
 
 
 @file_rule(META, on=(ast.Call, ast.FunctionDef, ast.AsyncFunctionDef))
 def check(node: ast.AST, ctx: FileContext) -> Iterator[Finding]:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-        for decorator in node.decorator_list:
+        for decorator in node.decorator_list:  # bare `@retry`; `@retry(...)` is a Call
             if ctx.semantic.qualified_name(decorator) == "tenacity.retry":
                 text = f"`@{ast.unparse(decorator)}` without arguments: tenacity retries forever"
-                yield ctx.finding(decorator, f"{text}, back to back")
+                yield ctx.finding(decorator, f"{text}, at once")
         return
     assert isinstance(node, ast.Call)
     name = ctx.semantic.qualified_name(node.func)
     if name is None or has_star_kwargs(node) or has_star_args(node):
         return
-    label = call_label(node, ctx.semantic.parent)
-    message: str | None = None
-    if name in TENACITY_RETRYERS:
-        message = _tenacity(node, label)
-    elif name in _BACKOFF and _unset(node, "max_tries") and _unset(node, "max_time"):
-        message = f"`{label}` has no `max_tries` or `max_time`: backoff retries forever"
-    elif name in _STAMINA and _explicitly_unbounded(node):
-        message = f"`{label}` with `attempts=None, timeout=None` retries forever"
+    message = _message(node, name, call_label(node, ctx.semantic.parent))
     if message is not None:
         yield ctx.finding(node, message)
