@@ -64,7 +64,7 @@ def test_every_bad_file_is_one_note_and_the_review_completes(bad_project: Path) 
         "syntax.py",
     ]
     assert "reviewed 12 files" in out
-    assert "7 file(s) could not be reviewed (see the notes)" in out
+    assert "7 file(s) could not be read or parsed; the verdict does not cover them" in out
 
 
 def test_the_ruff_bridge_survives_the_same_files(bad_project: Path) -> None:

@@ -142,7 +142,10 @@ def test_fail_on_severity_names() -> None:
 def test_the_verdict_says_when_files_could_not_be_reviewed() -> None:
     verdict = decide((), DEFAULT, files=10, unreviewed=2)
     assert verdict.level is VerdictLevel.READY
-    assert verdict.reasons[-1] == "2 file(s) could not be reviewed (see the notes)"
+    assert (
+        verdict.reasons[-1]
+        == "2 file(s) could not be read or parsed; the verdict does not cover them"
+    )
     assert len(decide((), DEFAULT, files=10, unreviewed=0).reasons) == 1
 
 

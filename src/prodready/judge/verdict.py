@@ -30,7 +30,9 @@ def _coverage(files: int | None, unreviewed: int) -> list[str]:
     if files is not None and files <= unreviewed:
         return ["no Python file could be reviewed: nothing supports this verdict"]
     if unreviewed:
-        return [f"{unreviewed} file(s) could not be reviewed (see the notes)"]
+        return [
+            f"{unreviewed} file(s) could not be read or parsed; the verdict does not cover them"
+        ]
     return []
 
 
