@@ -175,3 +175,20 @@ HTTP_CLIENT_CLASSES = {
 }
 # Methods of those clients that send (or build) one request and accept `timeout=`.
 HTTP_CLIENT_METHODS = frozenset({*_HTTP_VERBS, "stream", "build_request"})
+
+
+# Calls that return an asyncio event loop, and the loop classes (as annotations name them).
+EVENT_LOOPS = frozenset(
+    {
+        "asyncio.get_event_loop",
+        "asyncio.get_running_loop",
+        "asyncio.new_event_loop",
+        "asyncio.AbstractEventLoop",
+        "asyncio.BaseEventLoop",
+        "asyncio.events.AbstractEventLoop",
+        "uvloop.new_event_loop",
+        "uvloop.Loop",
+    }
+)
+# What code calls the loop it keeps: `loop`, `self._loop`, aiogram 2's `dp.loop`.
+LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop"})
