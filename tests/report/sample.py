@@ -206,6 +206,23 @@ FULL = ReviewResult(
     suppressed=3,
     baselined=1,
     catalogue=(PAYMENT_RULE, SECRET_RULE, TIMEOUT_RULE),
+    project={
+        "entry_points": [
+            {"kind": "webhook", "framework": "aiogram3", "evidence": "app/main.py:40"},
+        ],
+        "handlers": [
+            {"update": "message", "function": "app.bot.start"},
+            {"update": "message", "function": "app.bot.paid"},
+            {"update": "pre_checkout_query", "function": "app.bot.checkout"},
+        ],
+        "routes": [
+            {"method": "POST", "path": "/tg", "receives": "telegram"},
+            {"method": "GET", "path": "/health", "receives": ""},
+        ],
+        "jobs": [],
+        "tables": [{"name": "users"}, {"name": "payments"}],
+        "layers": {"transport": ["app.bot"], "infrastructure": ["app.db", "app.repo"]},
+    },
 )
 
 EMPTY = ReviewResult(

@@ -28,6 +28,7 @@ from prodready.report.labels import (
 )
 from prodready.report.markup import inline_code_only, to_html
 from prodready.report.options import RenderOptions
+from prodready.report.project_summary import summary_lines
 
 
 def _e(text: str) -> str:
@@ -75,6 +76,7 @@ def _scope(result: ReviewResult) -> list[str]:
         ("Lines", f"{scope.lines:,}"),
         ("Rules run", str(scope.rules_run)),
         ("Detected stack", stack or '<span class="muted">none detected</span>'),
+        *((_e(label), _e(text)) for label, text in summary_lines(result.project)),
         ("Suppressed findings", str(result.suppressed)),
         ("Baselined findings", str(result.baselined)),
     )

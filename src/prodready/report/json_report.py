@@ -138,6 +138,7 @@ def report_document(result: ReviewResult) -> dict[str, object]:
         "issues": [_issue(issue) for issue in result.issues],
         "checklist": [_checklist_item(item) for item in result.checklist],
         "notes": [_note(note) for note in sorted_notes(result)],
+        "project": dict(result.project),
     }
 
 

@@ -30,6 +30,7 @@ from prodready.report.labels import (
 )
 from prodready.report.mdtext import anchor, cell, code_span, escape_text, inline
 from prodready.report.options import RenderOptions
+from prodready.report.project_summary import summary_lines
 
 _DONE = frozenset({PracticeStatus.PRESENT, PracticeStatus.NOT_NEEDED})
 
@@ -56,6 +57,7 @@ def _scope(result: ReviewResult) -> list[str]:
         f"- **Lines:** {scope.lines:,}",
         f"- **Rules run:** {scope.rules_run}",
         f"- **Detected stack:** {stack}",
+        *(f"- **{label}:** {inline(text)}" for label, text in summary_lines(result.project)),
         f"- **Suppressed findings:** {result.suppressed} · "
         f"**Baselined findings:** {result.baselined}",
         "",

@@ -65,13 +65,13 @@ def render_text(result: ReviewResult, options: RenderOptions) -> str:
     lines.append("")
     lines.append("Findings by dimension:")
     lines.extend(_counts_line(result, dimension) for dimension in Dimension)
-    hidden = [
+    set_aside = [
         f"{count} {label}"
         for count, label in ((result.suppressed, "suppressed"), (result.baselined, "baselined"))
         if count
     ]
-    if hidden:
-        lines.append(f"  ({', '.join(hidden)})")
+    if set_aside:
+        lines.append(f"  ({', '.join(set_aside)})")
     verdict = result.verdict
     lines.append("")
     lines.append("Verdict: " + _paint(verdict.level.value, _VERDICT_COLORS[verdict.level], options))
