@@ -93,6 +93,21 @@ def test_config_above_the_current_folder_applies(project: Path) -> None:
     assert prodready("review", ".", "--select", "RES001", cwd=project / "svc").returncode == 1
 
 
+def test_per_file_ignores_and_excludes_from_the_config(project: Path) -> None:
+    write(project, {"gen/client.py": BAD_SESSION, "scripts/client.py": BAD_SESSION})
+    config = (
+        '[tool.prodready]\nextend-exclude = ["gen/"]\n'
+        'per-file-ignores = { "scripts/*.py" = ["aiohttp-session-without-timeout"] }\n'
+    )
+    write(project, {"pyproject.toml": config})
+    for cwd, shown in ((project, "svc/client.py:5"), (project / "svc", "client.py:5")):
+        out = prodready("review", ".", "--select", "RES001", cwd=cwd).stdout
+        assert shown in out
+        assert "gen/" not in out and "scripts/" not in out
+    out = prodready("review", "scripts", "--select", "RES001", cwd=project).stdout
+    assert "client.py:5" not in out and "(1 suppressed)" in out
+
+
 def test_clean_project_passes(tmp_path: Path) -> None:
     write(tmp_path, {"app.py": "import aiohttp\nT = aiohttp.ClientTimeout(total=5)\n"})
     done = prodready("review", "--select", "RES001", "--fail-on", "minor", cwd=tmp_path)
