@@ -130,6 +130,9 @@ def test_a_folder_is_not_a_config_file(tmp_path: Path) -> None:
         ("[tool.prodready.verdict]\nmajors = 3\n", "'majors'"),
         ("[tool.prodready]\nverdict = 3\n", "verdict"),
         ("[tool]\nprodready = 3\n", "[tool.prodready]"),
+        ("[tool.prodready]\nexclude = ['[z-a]']\n", "exclude: '[z-a]'"),
+        ("[tool.prodready]\nextend-exclude = ['!']\n", "extend-exclude: '!'"),
+        ('[tool.prodready]\nper-file-ignores = { "a\\\\" = ["RES"] }\n', "per-file-ignores: 'a\\'"),
     ],
 )
 def test_unknown_key_or_wrong_type_names_the_key_and_the_file(

@@ -176,3 +176,8 @@ def test_a_folder_named_explicitly_is_reviewed_even_if_gitignored(tmp_path: Path
     _tree(tmp_path, {"generated/.gitignore": "*.tmp.py\n"})
     assert _found([tmp_path]) == []
     assert _found([tmp_path / "generated"]) == ["a.py"]
+
+
+def test_invalid_gitignore_lines_are_skipped_as_git_skips_them(tmp_path: Path) -> None:
+    _tree(tmp_path, {".gitignore": "!\n[z-a]\nback\\\n*.tmp.py\n", "a.py": "", "b.tmp.py": ""})
+    assert _found([tmp_path]) == ["a.py"]

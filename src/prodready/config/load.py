@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from prodready.config.patterns import invalid_pattern
 from prodready.config.settings import FailOn, Settings, VerdictThresholds
 from prodready.domain.taxonomy import Severity
 
@@ -24,6 +25,16 @@ def _strings(file: str, key: str, value: object) -> tuple[str, ...]:
     raise ConfigError(f"{file}: [tool.prodready] {key} must be a list of strings")
 
 
+def _patterns(file: str, key: str, value: object) -> tuple[str, ...]:
+    patterns = _strings(file, key, value)
+    for pattern in patterns:
+        if invalid_pattern(pattern):
+            raise ConfigError(
+                f"{file}: [tool.prodready] {key}: '{pattern}' is not a gitignore-style pattern"
+            )
+    return patterns
+
+
 def _enum_value(file: str, key: str, value: object, choices: list[str]) -> str:
     if not isinstance(value, str) or value.lower() not in choices:
         raise ConfigError(f"{file}: [tool.prodready] {key} must be one of {', '.join(choices)}")
@@ -34,7 +45,10 @@ def _per_file(file: str, value: object) -> tuple[tuple[str, tuple[str, ...]], ..
     if not isinstance(value, dict):
         raise ConfigError(f"{file}: [tool.prodready] per-file-ignores must be a table")
     return tuple(
-        (str(pattern), _strings(file, f"per-file-ignores.{pattern}", codes))
+        (
+            _patterns(file, "per-file-ignores", pattern)[0],
+            _strings(file, f"per-file-ignores.{pattern}", codes),
+        )
         for pattern, codes in value.items()
     )
 
@@ -73,8 +87,10 @@ def settings_from_table(table: dict[str, Any], file: str, base: Settings) -> Set
     """Settings from a `[tool.prodready]` table; every key checked, unknown keys rejected."""
     changes: dict[str, Any] = {}
     for key, value in table.items():
-        if key in ("select", "ignore", "extend-select", "exclude", "extend-exclude"):
+        if key in ("select", "ignore", "extend-select"):
             changes[key.replace("-", "_")] = _strings(file, key, value)
+        elif key in ("exclude", "extend-exclude"):
+            changes[key.replace("-", "_")] = _patterns(file, key, value)
         elif key == "per-file-ignores":
             changes["per_file_ignores"] = _per_file(file, value)
         elif key == "severity":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pathspec
 
+from prodready.config.patterns import gitignore_spec
 from prodready.config.settings import Settings, pattern_path
 from prodready.domain.finding import Note, NoteKind
 
@@ -53,7 +54,7 @@ def _gitignore_spec(directory: Path) -> pathspec.GitIgnoreSpec | None:
         lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    return gitignore_spec(lines)
 
 
 def _work_tree(root: Path) -> Path:
@@ -173,7 +174,7 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
             problem = "a symlink loop or broken link" if os.path.islink(path) else "does not exist"
             raise PathError(f"{path}: {problem}")
     root = review_root(paths)
-    excludes = pathspec.GitIgnoreSpec.from_lines([*settings.exclude, *settings.extend_exclude])
+    excludes = gitignore_spec([*settings.exclude, *settings.extend_exclude])
     result = Discovery(root=root)
     anchor = settings.anchor
     walker = _Walker(root, excludes, settings.respect_gitignore, result, anchor)

@@ -6,8 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import pathspec
-
+from prodready.config.patterns import gitignore_spec
 from prodready.domain.finding import Finding, Location
 from prodready.domain.rule import RuleMeta
 from prodready.domain.suppression import Suppression
@@ -41,7 +40,7 @@ def per_file_ignored(
 ) -> tuple[list[Finding], int]:
     """Drop findings a per-file pattern ignores; `locate` turns a finding's path into the
     path the patterns are written against."""
-    specs = [(pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in per_file]
+    specs = [(gitignore_spec([pattern]), codes) for pattern, codes in per_file]
     kept: list[Finding] = []
     dropped = 0
     for finding in findings:
