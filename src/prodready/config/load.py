@@ -164,7 +164,7 @@ def check_selectors(settings: Settings, known: Callable[[str], bool]) -> None:
     ]
     for key, selectors in keys:
         for selector in selectors:
-            if not known(selector):
+            if not selector.strip() or not known(selector):
                 raise ConfigError(
                     f"{settings.source}: [tool.prodready] {key}: no rule matches '{selector}' "
                     "(`prodready rules` lists them)"
