@@ -142,3 +142,15 @@ def test_awaits_cancelled(code: str, expected: bool) -> None:
 )
 def test_recancels(code: str, expected: bool) -> None:
     assert flow.recancels(_statements(code)) is expected
+
+
+def test_spawned_names() -> None:
+    tree = ast.parse(
+        "asyncio.create_task(worker())\n"
+        "loop.create_task(self._poll(1))\n"
+        "tg.start_soon(run, 2)\n"
+        "await scheduler.spawn(job())\n"
+        "asyncio.ensure_future(fut)\n"
+        "other(helper())\n"
+    )
+    assert flow.spawned_names(tree) == {"worker", "_poll", "run", "job", "fut"}

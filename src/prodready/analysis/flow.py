@@ -125,3 +125,26 @@ def recancels(statements: list[ast.stmt]) -> bool:
             if node.attr == "uncancel" or current:
                 return True
     return False
+
+
+_SPAWNERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn"})
+
+
+def spawned_names(tree: ast.AST) -> frozenset[str]:
+    """Names of the functions whose coroutine the module starts as a task somewhere:
+    `asyncio.create_task(worker())`, `loop.create_task(self._poll())`, `tg.start_soon(run)`,
+    `scheduler.spawn(job())` -> {"worker", "_poll", "run", "job"}."""
+    names: set[str] = set()
+    for node in iter_subtree(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called not in _SPAWNERS:
+            continue
+        first = node.args[0]
+        target = first.func if isinstance(first, ast.Call) else first
+        name = dotted_name(target)
+        if name:
+            names.add(name.rsplit(".", 1)[-1])
+    return frozenset(names)
