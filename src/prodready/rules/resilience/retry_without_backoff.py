@@ -21,22 +21,20 @@ from prodready.rules.matchers import (
 META = RuleMeta(
     id="RES004",
     name="retry-without-backoff",
-    title="Retry without exponential backoff and jitter",
+    title="Retry that does not back off between attempts",
     dimension=Dimension.RESILIENCE,
     severity=Severity.MAJOR,
     confidence=Confidence.MEDIUM,
     what=(
         "A tenacity retry has a `stop=` but no `wait=` (tenacity's default is `wait_none()`: "
         "the next attempt starts immediately), an explicit `wait_none()`, or a constant "
-        "`wait_fixed(...)` with no jitter."
+        "`wait_fixed(...)` shorter than a second."
     ),
     why=(
-        "Most transient failures (a restarting peer, a full connection pool, HTTP 429/503) last "
-        "longer than a few milliseconds: immediate retries all fail the same way and only "
-        "multiply the load on a service that is already struggling — a retry storm that turns "
-        "a short blip into an outage. Constant waits keep every client in lockstep, so they "
-        "all come back at the same moment, and never give a longer outage more room. Telegram "
-        "answers such bursts with 429 and `retry_after`."
+        "Transient failures (a restarting peer, a full pool, HTTP 429/503) outlast a few "
+        "milliseconds: immediate retries fail the same way and multiply the load on a service "
+        "already struggling — a retry storm turns a blip into an outage. Telegram answers such "
+        "bursts with 429 and `retry_after`."
     ),
     fix="""Wait exponentially longer between attempts, with random jitter:
 
@@ -57,14 +55,13 @@ async def fetch_profile(client: httpx.AsyncClient, user_id: int) -> dict:
     return response.json()
 ```
 
-`wait_random_exponential(multiplier=0.5, max=10)` ("full jitter") works as well; `stamina.retry`
-backs off with jitter by default.""",
+`wait_random_exponential` works as well; `stamina.retry` backs off with jitter by default.""",
     migration=(
-        "Replace `wait_fixed(n)` with `wait_exponential_jitter(initial=n, max=...)` (or add "
-        "jitter: `wait_fixed(n) + wait_random(0, n)`), keep the total wait inside the caller's "
-        "budget with `stop_after_delay`, and honour a server's `Retry-After` / Telegram's "
-        "`retry_after` when it gives one. Immediate retries are only right for optimistic-lock "
-        "or serialization conflicts that a second attempt resolves at once."
+        "Use `wait_exponential_jitter(initial=..., max=...)` everywhere, including where a "
+        "constant `wait_fixed` is used (constant waits keep clients in lockstep); keep the "
+        "total wait inside the caller's budget with `stop_after_delay`, and honour a server's "
+        "`Retry-After` / Telegram's `retry_after`. Immediate retries are only right for "
+        "optimistic-lock or serialization conflicts that a second attempt resolves at once."
     ),
     libraries=("tenacity", "stamina"),
     references=(
@@ -80,16 +77,19 @@ _FIXED = frozenset({"tenacity.wait_fixed", "tenacity.wait.wait_fixed"})
 _CONFLICTS = re.compile(r"Deadlock|Serializ|StaleData|Conflict|IntegrityError|LockNotAvailable")
 
 
-def _wait_of(node: ast.Call, ctx: FileContext) -> ast.expr | None:
-    wait = tenacity_argument(node, "wait")
-    if isinstance(wait, ast.Name):
-        return ctx.semantic.module_value(wait.id) or wait
-    return wait
+def _argument(node: ast.Call, name: str, ctx: FileContext) -> ast.expr | None:
+    value = tenacity_argument(node, name)
+    if isinstance(value, ast.Name):
+        return ctx.semantic.module_value(value.id) or value
+    return value
 
 
-def _retries_conflicts(node: ast.Call) -> bool:
-    condition = tenacity_argument(node, "retry")
-    return condition is not None and bool(_CONFLICTS.search(ast.unparse(condition)))
+def _single_attempt(stop: ast.expr, ctx: FileContext) -> bool:
+    """`stop_after_attempt(1)`: one attempt, no retry, nothing to wait for."""
+    first = stop.args[0] if isinstance(stop, ast.Call) and stop.args else None
+    attempts = first.value if isinstance(first, ast.Constant) else None
+    named = ctx.semantic.qualified_name(getattr(stop, "func", stop)) or ""
+    return named.endswith("stop_after_attempt") and isinstance(attempts, int) and attempts <= 1
 
 
 @file_rule(META, on=(ast.Call,))
@@ -97,20 +97,24 @@ def check(node: ast.Call, ctx: FileContext) -> Iterator[Finding]:
     name = ctx.semantic.qualified_name(node.func)
     if name not in TENACITY_RETRYERS or has_star_kwargs(node) or has_star_args(node):
         return
-    if tenacity_argument(node, "stop") is None:
-        return  # RES003 reports it, mentioning the missing wait too
+    stop = _argument(node, "stop", ctx)
+    if stop is None or _single_attempt(stop, ctx):
+        return  # no stop: RES003 reports it (and the missing wait); one attempt: no retries
     label = call_label(node, ctx.semantic.parent)
-    wait = _wait_of(node, ctx)
+    wait = _argument(node, "wait", ctx)
     waited = ctx.semantic.qualified_name(wait.func) if isinstance(wait, ast.Call) else None
-    low = Confidence.LOW if _retries_conflicts(node) else None
+    condition = tenacity_argument(node, "retry")
+    low = Confidence.LOW if condition and _CONFLICTS.search(ast.unparse(condition)) else None
     if wait is None or waited in _NO_WAIT:
         how = "has no `wait=`" if wait is None else "waits `wait_none()`"
         message = f"`{label}` {how}: tenacity retries immediately, with no backoff"
         yield ctx.finding(node, message, confidence=low)
-    elif waited in _FIXED:
-        yield ctx.finding(
-            node,
-            f"`{label}` waits a constant `{ast.unparse(wait)}`: no backoff, no jitter",
-            confidence=Confidence.LOW,
-            severity=Severity.MINOR,
-        )
+    elif waited in _FIXED and isinstance(wait, ast.Call) and _seconds(wait.args[:1]) < 1:
+        message = f"`{label}` waits only `{ast.unparse(wait)}`: near-immediate retries, no backoff"
+        yield ctx.finding(node, message, confidence=low)
+
+
+def _seconds(values: list[ast.expr]) -> float:
+    """The constant number of seconds given; infinity when not a plain number (not judged)."""
+    number = values[0].value if values and isinstance(values[0], ast.Constant) else None
+    return float(number) if isinstance(number, int | float) else float("inf")
