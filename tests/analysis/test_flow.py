@@ -154,3 +154,35 @@ def test_spawned_names() -> None:
         "other(helper())\n"
     )
     assert flow.spawned_names(tree) == {"worker", "_poll", "run", "job", "fut"}
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (
+            "async def f(items):\n    errors = []\n    for it in items:\n        try:\n"
+            "            await it.close()\n        except BaseException as exc:\n"
+            "            errors.append(exc)\n    if errors:\n        raise errors[0]\n",
+            True,
+        ),
+        (
+            "async def f(self):\n    try:\n        await x()\n    except BaseException as exc:\n"
+            "        self.error = exc\n    if self.error:\n        raise self.error\n",
+            True,
+        ),
+        (
+            "async def f(items):\n    errors = []\n    try:\n        await x()\n"
+            "    except BaseException as exc:\n        errors.append(exc)\n    return errors\n",
+            False,
+        ),
+        (
+            "async def f():\n    try:\n        await x()\n    except BaseException:\n"
+            "        pass\n    raise Other()\n",
+            False,
+        ),
+    ],
+)
+def test_raised_later(code: str, expected: bool) -> None:
+    function = _function(code)
+    handler = next(n for n in ast.walk(function) if isinstance(n, ast.ExceptHandler))
+    assert flow.raised_later(handler, function) is expected

@@ -108,10 +108,8 @@ def awaits_cancelled(statements: list[ast.stmt], function: FunctionNode) -> bool
     `await task` / `await asyncio.gather(*tasks)` - stopping a task it owns."""
     cancelled = cancelled_names(function)
     return bool(cancelled) and any(
-        isinstance(inner, ast.Name | ast.Attribute) and dotted_name(inner) in cancelled
+        isinstance(node, ast.Await) and mentions(node.value, cancelled)
         for node in _own_nodes(statements)
-        if isinstance(node, ast.Await)
-        for inner in iter_subtree(node.value, same_scope=True)
     )
 
 
@@ -148,3 +146,31 @@ def spawned_names(tree: ast.AST) -> frozenset[str]:
         if name:
             names.add(name.rsplit(".", 1)[-1])
     return frozenset(names)
+
+
+def raised_later(handler: ast.ExceptHandler, function: FunctionNode) -> bool:
+    """True when the handler keeps the caught exception (`errors.append(exc)`, `self.error =
+    exc`) in something that a `raise` of the function raises again (`raise errors[0]`)."""
+    if handler.name is None:
+        return False
+    caught = handler.name
+    kept: set[str] = set()
+    for node in _own_nodes(handler.body):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if any(isinstance(a, ast.Name) and a.id == caught for a in node.args):
+                kept.add(dotted_name(node.func.value) or "")
+        elif isinstance(node, ast.Assign) and getattr(node.value, "id", None) == caught:
+            kept.update(dotted_name(target) or "" for target in node.targets)
+    kept.discard("")
+    return bool(kept) and any(
+        isinstance(node, ast.Raise) and node.exc is not None and mentions(node.exc, kept)
+        for node in iter_body(function)
+    )
+
+
+def mentions(node: ast.AST, names: set[str] | frozenset[str]) -> bool:
+    """True when a name or attribute chain inside `node` is one of the dotted `names`."""
+    return any(
+        isinstance(inner, ast.Name | ast.Attribute) and dotted_name(inner) in names
+        for inner in iter_subtree(node, same_scope=True)
+    )

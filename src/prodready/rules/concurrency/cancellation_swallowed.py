@@ -90,8 +90,10 @@ def check(node: ast.ExceptHandler, ctx: FileContext) -> Iterator[Finding]:
     if caught == "BaseException" and any(_catches(h, ctx) == "CancelledError" for h in earlier):
         return
     again, other = flow.raises_in(node)
-    if again or flow.recancels(node.body) or flow.awaits_cancelled(statement.body, function):
-        return  # re-raised, or handled on purpose (stopping a task it cancelled itself)
+    if again or flow.raised_later(node, function) or flow.recancels(node.body):
+        return  # re-raised now or later, or the cancellation state is managed on purpose
+    if flow.awaits_cancelled(statement.body, function):
+        return  # stopping a task it cancelled itself: `task.cancel(); await task`
     label = "bare `except:`" if node.type is None else f"`except {ast.unparse(node.type)}`"
     name, last = f"`{function.name}`", node.body[-1]
     breaks = isinstance(last, ast.Break)
