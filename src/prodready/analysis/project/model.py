@@ -46,7 +46,9 @@ class Handler:
     ("message", "callback_query", "pre_checkout_query", "shipping_query", "errors",
     "chat_member", ...); filters: short texts of its filters ("Command(start)",
     "F.successful_payment", "content_types=SUCCESSFUL_PAYMENT", "filters.SUCCESSFUL_PAYMENT");
-    kinds: derived labels rules ask for ("successful_payment", "web_app_data", "command").
+    kinds: derived labels rules ask for ("successful_payment", "web_app_data", "command");
+    commands: the command names it answers, without "/" (("start", "help")); router: the
+    router / dispatcher / application it is registered on (see adapters/__init__.py).
     """
 
     framework: str
@@ -56,12 +58,15 @@ class Handler:
     filters: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     router: str = ""
+    commands: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
     """An HTTP route: framework "fastapi" | "starlette" | "aiohttp"; receives: "telegram" when
-    it feeds Telegram updates to a bot, "payment" for a payment-provider callback, else ""."""
+    it feeds Telegram updates to a bot, "payment" for a payment-provider callback, else "";
+    router: the app / router object the route is declared on (its include prefix is applied
+    elsewhere, if at all)."""
 
     framework: str
     method: str
@@ -70,6 +75,7 @@ class Route:
     evidence: Evidence
     receives: str = ""
     dependencies: tuple[str, ...] = ()
+    router: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,35 +83,41 @@ class EntryPoint:
     """How the service is run: kind "polling" | "webhook" | "web-app" | "worker".
 
     details holds what rules ask about it, e.g. ("secret_token",) when a webhook is set up
-    with a secret token, ("drop_pending_updates",)."""
+    with a secret token, ("drop_pending_updates",); path: the webhook's URL path when written."""
 
     kind: str
     framework: str
     evidence: Evidence
     function: str = ""
     details: tuple[str, ...] = ()
+    path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Hook:
     """A lifecycle hook: kind "startup" | "shutdown" | "lifespan" | "middleware" |
-    "error-handler" | "exception-handler"."""
+    "error-handler" | "exception-handler"; on: what it is attached to — the exception class
+    of an exception handler, the update type of an aiogram middleware ("update", "message")."""
 
     kind: str
     framework: str
     function: str
     evidence: Evidence
+    on: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class BackgroundJob:
     """Background work: kind "apscheduler" | "arq" | "taskiq" | "celery" | "ptb-job-queue" |
-    "task-loop" (a `create_task` of a function whose body loops forever)."""
+    "task-loop" (a `create_task` of a function whose body loops forever); details: the
+    options given (APScheduler keywords such as "id", "replace_existing", "max_instances"),
+    "reference-discarded" for a task whose handle is not kept."""
 
     kind: str
     function: str
     evidence: Evidence
     schedule: str = ""
+    details: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
