@@ -6,7 +6,6 @@ import ast
 import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 
 from prodready.analysis.names import ImportTable, dotted_name
 from prodready.analysis.walk import iter_body, iter_statements
@@ -104,6 +103,7 @@ class SemanticModel:
     current: ast.AST | None = None
     module_frame: Frame = field(default_factory=lambda: Frame(frozenset(), {}))
     frames: dict[ast.AST, Frame] = field(default_factory=dict)
+    _frames_for: tuple[ast.AST | None, int, tuple[Frame, ...]] = (None, 0, ())
 
     @classmethod
     def build(cls, tree: ast.Module, module: str, is_package: bool) -> SemanticModel:
@@ -135,8 +135,17 @@ class SemanticModel:
             if isinstance(node, _CALLABLES) and _in_body(node, child):
                 yield self.frame(node)
 
+    def _frames_of_current(self) -> tuple[Frame, ...]:
+        """The frames around the current node, innermost first, computed once per node
+        (several rules ask about the same node)."""
+        node, depth, frames = self._frames_for
+        if node is not self.current or depth != len(self.ancestors) or node is None:
+            frames = (*self._frames_here(), self.module_frame)
+            self._frames_for = (self.current, len(self.ancestors), frames)
+        return frames
+
     def _binding(self, head: str) -> str | None:
-        for frame in chain(self._frames_here(), (self.module_frame,)):
+        for frame in self._frames_of_current():
             if head in frame.imports:
                 return frame.imports[head]
             if head in frame.names:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from prodready.analysis.semantic import SemanticModel
 
@@ -41,3 +43,46 @@ class ParsedFile:
     source: SourceText
     tree: ast.Module
     semantic: SemanticModel
+
+
+class ParsedFiles(Sequence[ParsedFile]):
+    """The parsed files of a review, loaded on first use when the walk did not keep them
+    (files analysed in worker processes come back without their trees)."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        loaded: Mapping[str, ParsedFile],
+        load: Callable[[str], ParsedFile | None],
+    ) -> None:
+        self._paths = tuple(paths)
+        self._cache: dict[str, ParsedFile | None] = dict(loaded)
+        self._load = load
+
+    def get(self, path: str) -> ParsedFile | None:
+        if path not in self._cache:
+            self._cache[path] = self._load(path) if path in self._paths else None
+        return self._cache[path]
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @overload
+    def __getitem__(self, index: int) -> ParsedFile: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ParsedFile]: ...
+
+    def __getitem__(self, index: int | slice) -> ParsedFile | Sequence[ParsedFile]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        parsed = self.get(self._paths[index])
+        if parsed is None:
+            raise LookupError(f"{self._paths[index]} can no longer be parsed")
+        return parsed
+
+    def __iter__(self) -> Iterator[ParsedFile]:
+        for path in self._paths:
+            parsed = self.get(path)
+            if parsed is not None:
+                yield parsed

@@ -71,6 +71,8 @@ class Settings:
     fail_on: FailOn = FailOn.NOT_READY
     min_severity: Severity = Severity.INFO
     ruff: bool = True
+    jobs: int = 0
+    """Worker processes for per-file analysis; 0 means one per available core."""
     thresholds: VerdictThresholds = field(default_factory=VerdictThresholds)
     source: str = ""
 

@@ -25,6 +25,7 @@ class FileAnalysis:
     notes: tuple[Note, ...] = ()
     parsed: ParsedFile | None = None
     facts: FileFacts | None = None
+    source: SourceText | None = None
 
 
 def extract_facts(parsed: ParsedFile) -> tuple[FileFacts, list[Note]]:
@@ -71,4 +72,19 @@ def analyse_file(
         notes=(*notes, *fact_notes),
         parsed=parsed_file,
         facts=facts,
+        source=source,
     )
+
+
+def load_parsed(ref: SourceRef, module: str, is_package: bool) -> ParsedFile | None:
+    """Read and parse one file again (no rules, no facts), for project rules that need its
+    tree after it was analysed elsewhere; None when it no longer reads or parses."""
+    data = read_bytes(ref.absolute, ref.relative)
+    decoded = decode(data, ref.relative) if not isinstance(data, Note) else data
+    if isinstance(decoded, Note):
+        return None
+    parsed = parse(decoded.text, ref.relative)
+    if isinstance(parsed, Note):
+        return None
+    source = SourceText(ref.relative, module, is_package, split_lines(decoded.text))
+    return ParsedFile(source, parsed.tree, SemanticModel.build(parsed.tree, module, is_package))

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prodready.analysis.project.build import Project, build_project
-from prodready.analysis.source import ParsedFile
+from prodready.analysis.source import ParsedFiles
 from prodready.config.settings import Settings
 from prodready.domain.finding import Finding, Note, NoteKind
 from prodready.domain.rule import RuleMeta
 from prodready.domain.suppression import Suppression
-from prodready.engine.analyse import FileAnalysis, analyse_file
+from prodready.engine.analyse import load_parsed
 from prodready.engine.discover import discover
 from prodready.engine.dispatch import DispatchTable
 from prodready.engine.modules import ModuleNamer
+from prodready.engine.parallel import FileJob, analyse_all, default_workers
 from prodready.engine.project_files import read_declarations
-from prodready.engine.ruff_bridge import drop_overlaps, run_ruff
+from prodready.engine.ruff_bridge import RuffOutcome, drop_overlaps, run_ruff
 from prodready.engine.select import selected_rules
 from prodready.rules.api import FileRule, ProjectContext, ProjectRule, UpstreamRule
 from prodready.rules.registry import Catalogue
@@ -42,7 +44,7 @@ class RawReview:
 
 
 def _run_project_rule(
-    rule: ProjectRule, root: str, files: list[ParsedFile], project: Project
+    rule: ProjectRule, root: str, files: ParsedFiles, project: Project
 ) -> tuple[list[Finding], list[Note]]:
     context = ProjectContext(root=root, files=files, rule=rule.meta, project=project)
     try:
@@ -51,6 +53,10 @@ def _run_project_rule(
         return [], [Note("", NoteKind.TOO_DEEP, f"{rule.meta.id} skipped: input nested too deeply")]
     except Exception as error:  # noqa: BLE001 - a rule bug must not stop the review
         return [], [Note("", NoteKind.RULE_ERROR, f"{rule.meta.id} failed: {error!r}")]
+
+
+def _no_evidence(_: str) -> str:
+    return ""
 
 
 def run_review(
@@ -64,16 +70,26 @@ def run_review(
     selected = selected_rules(catalogue, settings)
     table = DispatchTable.of(tuple(r for r in selected if isinstance(r, FileRule)))
     namer = ModuleNamer(found.root)
-    analyses: list[FileAnalysis] = []
-    total = len(found.files)
-    for index, ref in enumerate(found.files):
-        module, is_package = namer.name(ref.absolute)
-        analyses.append(analyse_file(ref, module, is_package, table))
-        if progress is not None:
-            progress(index + 1, total)
+    jobs = [FileJob(ref, *namer.name(ref.absolute)) for ref in found.files]
+    upstream = [rule.meta for rule in selected if isinstance(rule, UpstreamRule)]
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # ruff runs in its own process while prodready analyses the same files
+        ruff: Future[RuffOutcome] | None = None
+        if settings.ruff and upstream and jobs:
+            absolute = [job.ref.absolute for job in jobs]
+            ruff = background.submit(run_ruff, found.root, absolute, upstream, _no_evidence)
+        workers = settings.jobs or default_workers()
+        analyses = analyse_all(jobs, table, workers, progress)
+        ruff_outcome = ruff.result() if ruff is not None else None
     findings = [f for a in analyses for f in a.findings]
     notes = [*found.notes, *(n for a in analyses for n in a.notes)]
-    parsed = [a.parsed for a in analyses if a.parsed is not None]
+    by_path = {job.ref.relative: job for job in jobs}
+    readable = [a.path for a in analyses if a.facts is not None]
+    parsed = ParsedFiles(
+        readable,
+        {a.path: a.parsed for a in analyses if a.parsed is not None},
+        lambda path: load_parsed(by_path[path].ref, by_path[path].module, by_path[path].is_package),
+    )
     root = str(found.root)
     declarations = read_declarations(found.root)
     notes.extend(declarations.notes)
@@ -87,23 +103,18 @@ def run_review(
             extra, problems = _run_project_rule(rule, root, parsed, project)
             findings.extend(extra)
             notes.extend(problems)
-    upstream = [rule.meta for rule in selected if isinstance(rule, UpstreamRule)]
     # Rules presented from ruff did not run when ruff is off or failed (its note says why):
     # the judge must not call their suppressions unused nor say they found nothing.
     not_run = {meta.id for meta in upstream} if not settings.ruff else set()
-    if settings.ruff and upstream and parsed:
-        sources = {p.source.path: p.source for p in parsed}
-
-        def evidence(where: str) -> str:
-            path, _, row = where.rpartition(":")
-            source = sources.get(path)
-            return source.line(int(row)) if source else ""
-
-        absolute = [ref.absolute for ref in found.files if ref.relative in sources]
-        outcome = run_ruff(found.root, absolute, upstream, evidence)
-        findings.extend(outcome.findings)
-        notes.extend(outcome.notes)
-        if outcome.notes:
+    if ruff_outcome is not None:
+        sources = {a.path: a.source for a in analyses if a.source is not None}
+        findings.extend(
+            replace(f, snippet=sources[f.location.path].line(f.location.line))
+            for f in ruff_outcome.findings
+            if f.location.path in sources
+        )
+        notes.extend(ruff_outcome.notes)
+        if ruff_outcome.notes:
             not_run = {meta.id for meta in upstream}
         findings = drop_overlaps(findings, {rule.meta.id: rule.meta for rule in selected})
     return RawReview(
@@ -115,5 +126,5 @@ def run_review(
         notes=tuple(sorted(notes, key=lambda n: n.sort_key)),
         selected=tuple(rule.meta for rule in selected if rule.meta.id not in not_run),
         project=project,
-        reviewed=len(parsed),
+        reviewed=len(readable),
     )

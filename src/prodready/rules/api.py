@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from prodready.analysis.project.build import Project
 from prodready.analysis.project.model import Evidence
 from prodready.analysis.semantic import SemanticModel
-from prodready.analysis.source import ParsedFile, SourceText
+from prodready.analysis.source import ParsedFile, ParsedFiles, SourceText
 from prodready.domain.finding import Finding, Location
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Severity
@@ -72,12 +72,13 @@ class ProjectContext:
     """What a project rule's check receives: every parsed file of the review."""
 
     root: str
-    files: Sequence[ParsedFile]
+    files: ParsedFiles
     rule: RuleMeta
     project: Project
 
     def file(self, path: str) -> ParsedFile | None:
-        return next((f for f in self.files if f.source.path == path), None)
+        """The parsed file at `path` (relative), loaded on first use."""
+        return self.files.get(path)
 
     def finding(
         self,
@@ -117,13 +118,30 @@ FileCheck = Callable[[Any, FileContext], Iterable[Finding]]
 ProjectCheck = Callable[[ProjectContext], Iterable[Finding]]
 
 
+def registered_file_rule(rule_id: str) -> FileRule:
+    """The catalogue's file rule with this id (how rules travel to worker processes)."""
+    from prodready.rules.registry import default_catalogue
+
+    rule = default_catalogue().find_rule(rule_id)
+    if not isinstance(rule, FileRule):
+        raise LookupError(f"no registered file rule {rule_id}")
+    return rule
+
+
 @dataclass(frozen=True, slots=True)
 class FileRule:
-    """A rule dispatched on nodes of the given types during the one walk of each file."""
+    """A rule dispatched on nodes of the given types during the one walk of each file.
+
+    It pickles as its id: the decorated check is reachable only through the rule object,
+    and a worker process finds the same rule in its own catalogue.
+    """
 
     meta: RuleMeta
     node_types: tuple[type[ast.AST], ...]
     check: FileCheck
+
+    def __reduce__(self) -> tuple[Callable[[str], FileRule], tuple[str]]:
+        return (registered_file_rule, (self.meta.id,))
 
 
 @dataclass(frozen=True, slots=True)

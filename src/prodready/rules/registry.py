@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Iterator
@@ -30,6 +31,9 @@ class Catalogue:
             if meta.id.upper() == key.upper() or meta.name == key:
                 return meta
         return None
+
+    def find_rule(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.meta.id == rule_id), None)
 
     @property
     def file_rules(self) -> tuple[FileRule, ...]:
@@ -72,3 +76,9 @@ def discover(package_name: str = "prodready.rules") -> Catalogue:
                 names.add(meta.name)
     ordered = sorted(found.values(), key=lambda r: (r.meta.dimension.number, r.meta.id))
     return Catalogue(rules=tuple(ordered))
+
+
+@functools.cache
+def default_catalogue() -> Catalogue:
+    """The catalogue of prodready's own rules, discovered once per process."""
+    return discover()
