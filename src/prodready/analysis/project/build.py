@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from prodready.analysis.project import calls
+from prodready.analysis.project.adapters import aiogram, jobs, ptb, web
 from prodready.analysis.project.graph import CallGraph, import_graph
 from prodready.analysis.project.model import (
     Dependency,
@@ -20,7 +21,13 @@ from prodready.analysis.source import ParsedFile
 
 Extractor = Callable[[ParsedFile], FileFacts]
 
-EXTRACTORS: tuple[Extractor, ...] = (calls.extract,)
+EXTRACTORS: tuple[Extractor, ...] = (
+    calls.extract,
+    aiogram.extract,
+    ptb.extract,
+    web.extract,
+    jobs.extract,
+)
 
 _MERGED_FIELDS = tuple(
     f.name for f in dataclasses.fields(FileFacts) if f.name not in ("path", "module", "imports")
