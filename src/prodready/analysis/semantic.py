@@ -167,6 +167,8 @@ class SemanticModel:
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
+        if head not in self.imports.bindings and head not in _BUILTINS:
+            return None  # no import anywhere in the file binds it: a local or unknown name
         bound = self._binding(head)
         if bound is None:
             return None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import overload
+from dataclasses import dataclass, field
+from typing import TypeVar, cast, overload
 
 from prodready.analysis.semantic import SemanticModel
 
 _SNIPPET_MAX = 200
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +39,22 @@ class SourceText:
 
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
-    """A file that parsed, as project rules see it."""
+    """A file that parsed, as project rules see it.
+
+    `memo` keeps what several extractors or rules derive from this one tree (e.g. the
+    adapters' scope index), so it is computed once per file, never globally.
+    """
 
     source: SourceText
     tree: ast.Module
     semantic: SemanticModel
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def memoized(self, key: str, factory: Callable[[], T]) -> T:
+        """`factory()` computed once per file under `key`."""
+        if key not in self.memo:
+            self.memo[key] = factory()
+        return cast(T, self.memo[key])
 
 
 class ParsedFiles(Sequence[ParsedFile]):

@@ -205,6 +205,11 @@ class Index:
 
 
 def build_index(parsed: ParsedFile) -> Index:
+    """The file's index, built once per file and shared by every adapter."""
+    return parsed.memoized("adapters.index", lambda: _build_index(parsed))
+
+
+def _build_index(parsed: ParsedFile) -> Index:
     """Walk the file once, iteratively, keeping scopes (decorators, defaults and bases belong
     to the enclosing scope, bodies to the def / class)."""
     module = parsed.source.module
