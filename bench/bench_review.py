@@ -4,12 +4,14 @@
     python bench/bench_review.py 100000     # one size
 
 It writes a generated project to a temporary folder (removed afterwards), runs the same
-pipeline as `prodready review` with every rule selected, and prints lines/s per size, so
-that linear scaling (constant lines/s) can be checked by eye.
+pipeline as `prodready review` with every rule selected (ruff included, workers on every
+core), and prints wall time, CPU time (this process, its workers and ruff) and lines/s per
+size, so that linear scaling (constant lines/s and CPU per line) can be checked by eye.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import tempfile
 import time
@@ -83,12 +85,19 @@ def build(folder: Path, lines: int) -> int:
     return modules
 
 
-def measure(lines: int) -> tuple[int, int, float, int]:
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def measure(lines: int) -> tuple[int, int, float, float, int]:
     catalogue = discover()
-    settings = Settings(ruff=False)
+    settings = Settings()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         build(folder, lines)
+        cpu = _cpu()
         started = time.perf_counter()
         raw = run_review([folder], settings, catalogue)
         judge(
@@ -103,15 +112,19 @@ def measure(lines: int) -> tuple[int, int, float, int]:
             settings=settings,
         )
         elapsed = time.perf_counter() - started
-    return raw.files, raw.lines, elapsed, len(raw.findings)
+        cpu = _cpu() - cpu
+    return raw.files, raw.lines, elapsed, cpu, len(raw.findings)
 
 
 def main(argv: list[str]) -> int:
     sizes = [int(a) for a in argv] or [25_000, 50_000, 100_000, 200_000]
-    print(f"{'files':>7} {'lines':>9} {'seconds':>8} {'lines/s':>10} {'findings':>9}")
+    print(f"{'files':>7} {'lines':>9} {'wall s':>8} {'cpu s':>8} {'lines/s':>10} {'findings':>9}")
     for size in sizes:
-        files, lines, seconds, findings = measure(size)
-        print(f"{files:>7} {lines:>9} {seconds:>8.2f} {lines / seconds:>10.0f} {findings:>9}")
+        files, lines, seconds, cpu, findings = measure(size)
+        print(
+            f"{files:>7} {lines:>9} {seconds:>8.2f} {cpu:>8.2f} "
+            f"{lines / seconds:>10.0f} {findings:>9}"
+        )
     return 0
 
 
