@@ -70,6 +70,9 @@ def add_review_arguments(parser: argparse.ArgumentParser) -> None:
         "--since", metavar="REF", help="report only on files changed since this git revision"
     )
     parser.add_argument(
+        "--include-tests", action="store_true", help="review test files too (skipped by default)"
+    )
+    parser.add_argument(
         "--jobs", type=int, metavar="N", help="worker processes (default: one per core; 1: none)"
     )
     parser.add_argument("--quiet", action="store_true", help="only the summary and the verdict")
@@ -102,6 +105,8 @@ def _settings(args: argparse.Namespace, paths: list[Path], catalogue: Catalogue)
         changes["min_severity"] = Severity(args.min_severity)
     if args.fail_on:
         changes["fail_on"] = FailOn(args.fail_on)
+    if args.include_tests:
+        changes["include_tests"] = True
     if args.jobs is not None:
         if args.jobs < 1:
             raise UsageError("--jobs must be 1 or more")

@@ -100,7 +100,7 @@ def settings_from_table(table: dict[str, Any], file: str, base: Settings) -> Set
         elif key == "min-severity":
             names = [s.value for s in Severity]
             changes["min_severity"] = Severity(_enum_value(file, key, value, names))
-        elif key in ("respect-gitignore", "ruff"):
+        elif key in ("respect-gitignore", "ruff", "include-tests"):
             changes[key.replace("-", "_")] = _bool(file, key, value)
         elif key == "verdict":
             changes["thresholds"] = _thresholds(file, value)

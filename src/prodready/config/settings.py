@@ -30,6 +30,17 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 
+# Test code is excluded unless `include-tests = true`: its fixtures, fakes and deliberate
+# shortcuts are not what runs in production.
+TEST_PATTERNS: tuple[str, ...] = (
+    "tests/",
+    "test/",
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+)
+
+
 class FailOn(Enum):
     """When `prodready review` exits 1."""
 
@@ -68,6 +79,8 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    include_tests: bool = False
+    """Tests are not production code: by default TEST_PATTERNS are excluded too."""
     fail_on: FailOn = FailOn.NOT_READY
     min_severity: Severity = Severity.INFO
     ruff: bool = True

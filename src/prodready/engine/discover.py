@@ -9,7 +9,7 @@ from pathlib import Path
 import pathspec
 
 from prodready.config.patterns import gitignore_spec
-from prodready.config.settings import Settings, pattern_path
+from prodready.config.settings import TEST_PATTERNS, Settings, pattern_path
 from prodready.domain.finding import Note, NoteKind
 
 
@@ -174,7 +174,8 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
             problem = "a symlink loop or broken link" if os.path.islink(path) else "does not exist"
             raise PathError(f"{path}: {problem}")
     root = review_root(paths)
-    excludes = gitignore_spec([*settings.exclude, *settings.extend_exclude])
+    tests = () if settings.include_tests else TEST_PATTERNS
+    excludes = gitignore_spec([*settings.exclude, *settings.extend_exclude, *tests])
     result = Discovery(root=root)
     anchor = settings.anchor
     walker = _Walker(root, excludes, settings.respect_gitignore, result, anchor)
