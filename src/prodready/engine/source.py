@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -68,6 +69,20 @@ def split_lines(text: str) -> tuple[str, ...]:
     return tuple(_LINE_END.split(text.removesuffix("\n").removesuffix("\r"))) if text else ()
 
 
+# Syntax this Python cannot parse but newer ones can (PEP 695 type parameters and `type`
+# statements came in 3.12): the note then says how to review the file.
+_PEP695 = re.compile(r"^\s*(type\s+\w+(\[.*\])?\s*=|(async\s+)?def\s+\w+\[|class\s+\w+\[)")
+
+
+def _newer_syntax_hint(line: str) -> str:
+    if sys.version_info < (3, 12) and _PEP695.search(line):
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        return (
+            f" (Python 3.12+ type-parameter syntax; prodready runs on {running}: run it on 3.12+)"
+        )
+    return ""
+
+
 def parse(text: str, relative: str) -> Parsed | Note:
     try:
         with warnings.catch_warnings():
@@ -75,7 +90,9 @@ def parse(text: str, relative: str) -> Parsed | Note:
             tree = ast.parse(text, filename=relative)
     except SyntaxError as error:
         where = f" (line {error.lineno})" if error.lineno else ""
-        return Note(relative, NoteKind.UNPARSABLE, f"skipped: syntax error{where}: {error.msg}")
+        hint = _newer_syntax_hint(error.text or "")
+        message = f"skipped: syntax error{where}: {error.msg}{hint}"
+        return Note(relative, NoteKind.UNPARSABLE, message)
     except (RecursionError, MemoryError):
         return Note(relative, NoteKind.TOO_DEEP, "skipped: nested too deeply to parse")
     except ValueError as error:
