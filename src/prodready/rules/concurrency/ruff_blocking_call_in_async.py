@@ -16,8 +16,8 @@ RULE = upstream_rule(
         confidence=Confidence.HIGH,
         what=(
             "An `async def` calls a blocking function: `time.sleep`, a synchronous HTTP client "
-            "(`requests`, `urllib`, `httpx.Client`), `subprocess` / `os.system`, blocking file "
-            "I/O with `open()` / `os.path` / `pathlib`, or `input()`."
+            "(`requests`, `urllib`, `httpx.Client`), `subprocess` / `os.system`, or `input()`. "
+            "(Blocking file-system calls are ASY104, a lesser risk.)"
         ),
         why=(
             "The event loop runs every coroutine of the process on one thread. While a blocking "
@@ -69,8 +69,6 @@ For CPU-bound or unavoidable sync code: `await asyncio.to_thread(fn, *args)` or
             "ASYNC220",
             "ASYNC221",
             "ASYNC222",
-            "ASYNC230",
-            "ASYNC240",
             "ASYNC250",
             "ASYNC251",
         ),
