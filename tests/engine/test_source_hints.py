@@ -11,7 +11,13 @@ from prodready.engine.source import parse
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12+ parses type parameters")
 @pytest.mark.parametrize(
     "text",
-    ["class Page[T]:\n    x: T\n", "type UserId = int\n", "def first[T](xs: list[T]) -> T: ...\n"],
+    [
+        "class Page[T]:\n    x: T\n",
+        "type UserId = int\n",
+        "def first[T](xs: list[T]) -> T: ...\n",
+        'x = f"{d["key"]}"\n',
+        'x = f"{t(lang, "a").format(\n    n=1)}"\n',
+    ],
 )
 def test_newer_syntax_gets_a_hint(text: str) -> None:
     note = parse(text, "a.py")

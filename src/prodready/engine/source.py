@@ -74,13 +74,22 @@ def split_lines(text: str) -> tuple[str, ...]:
 _PEP695 = re.compile(r"^\s*(type\s+\w+(\[.*\])?\s*=|(async\s+)?def\s+\w+\[|class\s+\w+\[)")
 
 
-def _newer_syntax_hint(line: str) -> str:
-    if sys.version_info < (3, 12) and _PEP695.search(line):
-        running = f"{sys.version_info.major}.{sys.version_info.minor}"
-        return (
-            f" (Python 3.12+ type-parameter syntax; prodready runs on {running}: run it on 3.12+)"
-        )
-    return ""
+_FSTRING = re.compile(r"""\b[rRbB]?[fF][rR]?["']""")
+
+
+def _newer_syntax_hint(line: str, message: str) -> str:
+    """Why a file valid on Python 3.12+ failed here: PEP 695 type parameters, or PEP 701
+    f-strings (quotes reused or lines broken inside the braces)."""
+    if sys.version_info >= (3, 12):
+        return ""
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if _PEP695.search(line):
+        feature = "type-parameter syntax"
+    elif _FSTRING.search(line) and message.startswith(("f-string", "unterminated string")):
+        feature = "f-string syntax"
+    else:
+        return ""
+    return f" (Python 3.12+ {feature}; prodready runs on {running}: use 3.12+)"
 
 
 def parse(text: str, relative: str) -> Parsed | Note:
@@ -90,7 +99,7 @@ def parse(text: str, relative: str) -> Parsed | Note:
             tree = ast.parse(text, filename=relative)
     except SyntaxError as error:
         where = f" (line {error.lineno})" if error.lineno else ""
-        hint = _newer_syntax_hint(error.text or "")
+        hint = _newer_syntax_hint(error.text or "", error.msg or "")
         message = f"skipped: syntax error{where}: {error.msg}{hint}"
         return Note(relative, NoteKind.UNPARSABLE, message)
     except (RecursionError, MemoryError):
