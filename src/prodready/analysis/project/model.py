@@ -122,6 +122,12 @@ class BackgroundJob:
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A column. type: short text as written or inferred ("String(255)", "BigInteger",
+    "DateTime(timezone=True)", "Enum(Status)"), "" when unknown; foreign_keys: "table.column"
+    targets; default / server_default: the expression as written ("func.now()"; a plain string
+    without quotes); python_type: the `Mapped[...]` type the SQL type was inferred from
+    ("datetime.datetime", "app.enums.Status"), "" when the type was written explicitly."""
+
     name: str
     type: str
     evidence: Evidence
@@ -133,10 +139,14 @@ class Column:
     default: str = ""
     server_default: str = ""
     enum: bool = False
+    python_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Relationship:
+    """An ORM relationship: target is the class as written ("User"); lazy is its loading
+    strategy as written ("select" when not given, SQLAlchemy's default)."""
+
     name: str
     target: str
     lazy: str
@@ -147,7 +157,9 @@ class Relationship:
 class Table:
     """A table from a declarative model, a Core `Table(...)`, or Alembic migrations.
 
-    source: "model" | "core" | "migration"; model: the class's qualified name (models only)."""
+    source: "model" | "core" | "migration"; model: the class's qualified name (models only);
+    unique_constraints and indexes: the column tuples of constraints and indexes declared apart
+    from the columns (a unique index is in both); bases: the model's base classes (qualified)."""
 
     name: str
     source: str
@@ -158,9 +170,21 @@ class Table:
     indexes: tuple[tuple[str, ...], ...] = ()
     check_constraints: tuple[str, ...] = ()
     relationships: tuple[Relationship, ...] = ()
+    bases: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    def is_indexed(self, name: str) -> bool:
+        """True when an index can serve lookups by `name`: the column is indexed, unique or
+        the primary key, or leads a declared index, unique or primary-key constraint."""
+        column = self.column(name)
+        if column is not None and (column.index or column.unique or column.primary_key):
+            return True
+        return any(c[:1] == (name,) for c in (*self.indexes, *self.unique_constraints))
+
+    def foreign_key_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.foreign_keys)
 
     def is_unique(self, name: str) -> bool:
         """True when `name` alone is unique: a unique / primary-key column or constraint."""
@@ -180,12 +204,91 @@ class SchemaDifference:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelBase:
+    """A class that shapes tables without being one, resolved across files by the schema merge.
+
+    kind "base": a declarative base, abstract model or mixin — its columns and relationships
+    go to the models that inherit it; tablename: its `declared_attr` `__tablename__` as a
+    pattern of "{name}", "{lower}", "{snake}" (the class name as is, lower-cased, snake_case);
+    type_map: its `type_annotation_map` (python type -> column type). kind "pending": a class
+    with columns and no `__tablename__` whose bases are in other files (its table, or the
+    table it extends by single-table inheritance, is decided by those bases)."""
+
+    name: str
+    kind: str
+    evidence: Evidence
+    bases: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
+    relationships: tuple[Relationship, ...] = ()
+    tablename: str = ""
+    type_map: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationOp:
+    """One operation of a migration's `upgrade()`, in order.
+
+    kind: the Alembic operation ("create_table", "add_column", "drop_column", "alter_column",
+    "create_index", "drop_index", "create_unique_constraint", "create_foreign_key",
+    "create_check_constraint", "create_primary_key", "drop_constraint", "drop_table",
+    "rename_table", "execute"), or "create_all" for `metadata.create_all()` (every model
+    table); table: the table it acts on ("" when not written as a literal); name: the column of
+    add / drop / alter_column, the index or constraint name, the new name of rename_table;
+    columns: what an index or constraint covers (local columns of a foreign key); column: the
+    column added; created: the table created; options: the other arguments
+    as written, by Alembic's parameter name (("nullable", "False"), ("unique", "True"),
+    ("postgresql_concurrently", "True"), ("referent_table", "users"), ("sqltext", "...")), a
+    plain string without quotes; context: "batch" (inside `batch_alter_table`), "conditional"
+    (under an `if` / `try` / loop), "autocommit_block"."""
+
+    kind: str
+    table: str
+    evidence: Evidence
+    name: str = ""
+    columns: tuple[str, ...] = ()
+    column: Column | None = None
+    created: Table | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    context: tuple[str, ...] = ()
+
+    def option(self, key: str) -> str | None:
+        return next((value for name, value in self.options if name == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """An Alembic revision: down_revisions is empty for the first, several for a merge point."""
+
+    revision: str
+    down_revisions: tuple[str, ...]
+    path: str
+    ops: tuple[MigrationOp, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
+    """The tables (models win; tables only in migrations folded from them), the differences
+    between models and migrations, and the migrations in chain order (first to last)."""
+
     tables: tuple[Table, ...] = ()
     differences: tuple[SchemaDifference, ...] = ()
+    migrations: tuple[Migration, ...] = ()
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
+
+    def foreign_key_columns(self) -> tuple[tuple[Table, Column], ...]:
+        return tuple((t, c) for t in self.tables for c in t.columns if c.foreign_keys)
+
+    def columns_named(self, name: str) -> tuple[tuple[Table, Column], ...]:
+        return tuple((t, c) for t in self.tables for c in t.columns if c.name == name)
+
+    def created_in(self, table: str) -> int | None:
+        """The position in `migrations` of the first migration that creates `table`."""
+        for position, migration in enumerate(self.migrations):
+            if any(op.kind == "create_table" and op.table == table for op in migration.ops):
+                return position
+        return None
 
     def table_of_model(self, model: str) -> Table | None:
         """The table of a model class by qualified name or bare class name."""
@@ -236,7 +339,8 @@ class FileFacts:
     hooks: tuple[Hook, ...] = ()
     jobs: tuple[BackgroundJob, ...] = ()
     tables: tuple[Table, ...] = ()
-    migration_tables: tuple[Table, ...] = ()
+    model_bases: tuple[ModelBase, ...] = ()
+    migrations: tuple[Migration, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
