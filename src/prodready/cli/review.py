@@ -73,6 +73,9 @@ def add_review_arguments(parser: argparse.ArgumentParser) -> None:
         "--include-tests", action="store_true", help="review test files too (skipped by default)"
     )
     parser.add_argument(
+        "--cache-dir", metavar="DIR", help="keep per-file results here; unchanged files are reused"
+    )
+    parser.add_argument(
         "--jobs", type=int, metavar="N", help="worker processes (default: one per core; 1: none)"
     )
     parser.add_argument("--quiet", action="store_true", help="only the summary and the verdict")
@@ -105,6 +108,8 @@ def _settings(args: argparse.Namespace, paths: list[Path], catalogue: Catalogue)
         changes["min_severity"] = Severity(args.min_severity)
     if args.fail_on:
         changes["fail_on"] = FailOn(args.fail_on)
+    if args.cache_dir:
+        changes["cache_dir"] = args.cache_dir
     if args.include_tests:
         changes["include_tests"] = True
     if args.jobs is not None:

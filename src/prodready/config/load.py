@@ -102,6 +102,10 @@ def settings_from_table(table: dict[str, Any], file: str, base: Settings) -> Set
             changes["min_severity"] = Severity(_enum_value(file, key, value, names))
         elif key in ("respect-gitignore", "ruff", "include-tests"):
             changes[key.replace("-", "_")] = _bool(file, key, value)
+        elif key == "cache-dir":
+            if not isinstance(value, str):
+                raise ConfigError(f"{file}: [tool.prodready] {key} must be a string (a folder)")
+            changes["cache_dir"] = value
         elif key == "verdict":
             changes["thresholds"] = _thresholds(file, value)
         else:

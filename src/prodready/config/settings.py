@@ -85,6 +85,9 @@ class Settings:
     min_severity: Severity = Severity.INFO
     ruff: bool = True
     jobs: int = 0
+    cache_dir: str = ""
+    """Where unchanged files' analyses are kept between runs; empty: no cache (nothing is
+    written anywhere the user did not name)."""
     """Worker processes for per-file analysis; 0 means one per available core."""
     thresholds: VerdictThresholds = field(default_factory=VerdictThresholds)
     source: str = ""

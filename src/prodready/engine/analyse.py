@@ -51,6 +51,14 @@ def analyse_file(
     data = read_bytes(ref.absolute, ref.relative)
     if isinstance(data, Note):
         return FileAnalysis(ref.relative, 0, notes=(data,))
+    return analyse_bytes(ref, data, module, is_package, table)
+
+
+def analyse_bytes(
+    ref: SourceRef, data: bytes, module: str, is_package: bool, table: DispatchTable
+) -> FileAnalysis:
+    """Everything about one file whose bytes were read already (pure: same bytes, same rules,
+    same result — which is what makes the per-file cache sound)."""
     decoded = decode(data, ref.relative)
     if isinstance(decoded, Note):
         return FileAnalysis(ref.relative, 0, notes=(decoded,))

@@ -14,6 +14,7 @@ from prodready.domain.finding import Finding, Note, NoteKind
 from prodready.domain.rule import RuleMeta
 from prodready.domain.suppression import Suppression
 from prodready.engine.analyse import load_parsed
+from prodready.engine.cache import FileCache
 from prodready.engine.discover import discover
 from prodready.engine.dispatch import DispatchTable
 from prodready.engine.modules import ModuleNamer
@@ -79,7 +80,12 @@ def run_review(
             absolute = [job.ref.absolute for job in jobs]
             ruff = background.submit(run_ruff, found.root, absolute, upstream, _no_evidence)
         workers = settings.jobs or default_workers()
-        analyses = analyse_all(jobs, table, workers, progress)
+        cache = (
+            FileCache.at(Path(settings.cache_dir), (r.meta.id for r in selected))
+            if settings.cache_dir
+            else None
+        )
+        analyses = analyse_all(jobs, table, workers, progress, cache)
         ruff_outcome = ruff.result() if ruff is not None else None
     findings = [f for a in analyses for f in a.findings]
     notes = [*found.notes, *(n for a in analyses for n in a.notes)]
