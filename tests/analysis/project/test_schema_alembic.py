@@ -292,3 +292,61 @@ def test_merge_point_locals_try_blocks_batch_keywords_and_unknown_names() -> Non
             ),
         ),
     )
+
+
+GUARDED_COLUMNS = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0062"
+down_revision = "0061"
+
+_TABLE = "landing_pages"
+_COLUMN = "goal"
+NEW_COLUMNS = (
+    ("sticky", sa.Column("sticky", sa.Boolean(), nullable=False, server_default=sa.false())),
+    ("views", sa.Column("views", sa.Integer(), nullable=True)),
+)
+
+def upgrade() -> None:
+    conn = op.get_bind()
+    for name, definition in NEW_COLUMNS:
+        exists = conn.execute(sa.text("SELECT 1"), {"col": name}).scalar()
+        if not exists:
+            op.add_column(_TABLE, definition)
+    op.add_column(_TABLE, sa.Column(_COLUMN, sa.String(length=64), nullable=True))
+"""
+
+
+def test_columns_defined_at_module_level_and_added_in_a_guarded_loop() -> None:
+    path = "alembic/versions/0062.py"
+    migration = schema_alembic.extract(parsed(GUARDED_COLUMNS, path)).migrations[0]
+
+    def ev(line: int) -> Evidence:
+        return Evidence(path, line)
+
+    assert migration.ops == (
+        MigrationOp(
+            kind="add_column",
+            table="landing_pages",
+            evidence=ev(20),
+            name="sticky",
+            column=Column("sticky", "Boolean", ev(11), False, server_default="false()"),
+            context=("conditional",),
+        ),
+        MigrationOp(
+            kind="add_column",
+            table="landing_pages",
+            evidence=ev(20),
+            name="views",
+            column=Column("views", "Integer", ev(12)),
+            context=("conditional",),
+        ),
+        MigrationOp(
+            kind="add_column",
+            table="landing_pages",
+            evidence=ev(21),
+            name="goal",
+            column=Column("goal", "String(length=64)", ev(21)),
+        ),
+    )

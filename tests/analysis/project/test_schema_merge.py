@@ -416,3 +416,52 @@ def test_migration_ops_keep_what_rules_read() -> None:
         column=Column("limit", "Integer", Evidence("alembic/versions/r2.py", 9)),
     )
     assert op.option("nullable") is None
+
+
+def test_sa1_project_foreign_key_columns_take_the_referenced_type() -> None:
+    schema = _project("schema_sa1", "bot/models.py")
+    typed = {(t.name, c.name): c.type for t, c in schema.foreign_key_columns()}
+    assert typed == {
+        ("user_groups", "user_id"): "Integer",
+        ("user_groups", "group_id"): "Integer",
+        ("payments", "group_id"): "Integer",
+        ("payments", "user_id"): "Integer",
+    }
+
+
+SECOND_LOCATION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = {down}
+
+def upgrade():
+    {body}
+"""
+
+
+def test_independent_migration_chains_are_folded_apart() -> None:
+    def migration(path: str, revision: str, down: str, body: str) -> FileFacts:
+        text = SECOND_LOCATION.format(revision=revision, down=down, body=body)
+        return _facts(parsed(text, path))
+
+    create = 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))'
+    schema = build_schema(
+        [
+            migration("old/migrations/001.py", "001", "None", create),
+            migration("old/migrations/002.py", "002", '"001"', 'op.drop_table("users")'),
+            migration("alembic/versions/0001.py", "0001", "None", create),
+            migration(
+                "alembic/versions/0002.py",
+                "0002",
+                '"0001"',
+                'op.add_column("users", sa.Column("email", sa.Text(), nullable=False))',
+            ),
+        ]
+    )
+    assert [m.revision for m in schema.migrations] == ["0001", "0002", "001", "002"]
+    (users,) = schema.tables
+    assert [c.name for c in users.columns] == ["id", "email"]
+    assert users.evidence == Evidence("alembic/versions/0001.py", 9)
+    assert schema.differences == ()

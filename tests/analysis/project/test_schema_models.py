@@ -394,6 +394,11 @@ class Odd(Base):
     f = mapped_column(sa.ForeignKey(), sa.Sequence("s"))
     Index = sa.Index()
 
+class Annotated(Base):
+    __tablename__ = "annotated"
+    id: int = sa.Column(sa.Integer, primary_key=True)
+    note: str = sa.Column(sa.Text)
+
 class NotAModel:
     name: str = "x"
 
@@ -421,6 +426,17 @@ def test_odd_patterns_are_skipped_without_error() -> None:
                 Column("f", "", ev(17)),
             ),
             relationships=(Relationship("d", "", "select", ev(15)),),
+            bases=("Base",),
+        ),
+        Table(
+            name="annotated",
+            source="model",
+            evidence=ev(20),
+            model="app.models.Annotated",
+            columns=(
+                Column("id", "Integer", ev(22), False, primary_key=True),
+                Column("note", "Text", ev(23)),
+            ),
             bases=("Base",),
         ),
     )

@@ -151,3 +151,39 @@ def fold(migrations: Sequence[Migration], models: Sequence[Table] = ()) -> Folde
                 assumed.setdefault(op.table, op)
     folded = tuple(b.parts.table(name, "migration", b.evidence) for name, b in tables.items())
     return Folded(folded, tuple(assumed.values()))
+
+
+def lineages(migrations: Iterable[Migration]) -> tuple[tuple[Migration, ...], ...]:
+    """Migrations split into independent chains (revisions linked by `down_revision`, e.g.
+    two script locations that never meet), each in chain order, ordered by their first path."""
+    ordered = sorted(migrations, key=lambda m: (m.path, m.revision))
+    parent: dict[str, str] = {}
+
+    def root(revision: str) -> str:
+        while parent.setdefault(revision, revision) != revision:
+            parent[revision] = parent[parent[revision]]
+            revision = parent[revision]
+        return revision
+
+    for migration in ordered:
+        for down in migration.down_revisions:
+            parent[root(down)] = root(migration.revision)
+    groups: dict[str, list[Migration]] = {}
+    for migration in ordered:
+        groups.setdefault(root(migration.revision), []).append(migration)
+    return tuple(chain_order(group) for group in groups.values())
+
+
+def fold_lineages(groups: Sequence[Sequence[Migration]], models: Sequence[Table] = ()) -> Folded:
+    """Each chain folded on its own; a table two chains create is taken from the first; a
+    table is assumed only when no chain creates it."""
+    tables: dict[str, Table] = {}
+    assumed: dict[str, MigrationOp] = {}
+    for group in groups:
+        folded = fold(group, models)
+        for table in folded.tables:
+            tables.setdefault(table.name, table)
+        for op in folded.assumed:
+            assumed.setdefault(op.table, op)
+    unknown = tuple(op for name, op in assumed.items() if name not in tables)
+    return Folded(tuple(tables.values()), unknown)

@@ -15,7 +15,7 @@ from prodready.analysis.project.model import (
     SchemaDifference,
     Table,
 )
-from prodready.analysis.project.schema_fold import chain_order, fold
+from prodready.analysis.project.schema_fold import fold_lineages, lineages
 from prodready.analysis.project.schema_inherit import resolve
 
 _ENUM_BASES = frozenset(
@@ -129,8 +129,9 @@ def build_schema(facts: Sequence[FileFacts]) -> Schema:
         enums,
     )
     models = _referenced_types(_foreign_keys(resolved))
-    migrations = chain_order(m for f in ordered for m in f.migrations)
-    folded = fold(migrations, models)
+    groups = lineages(m for f in ordered for m in f.migrations)
+    migrations = tuple(m for group in groups for m in group)
+    folded = fold_lineages(groups, models)
     migrated = {t.name: t for t in folded.tables}
     tables: list[Table] = []
     differences = [
