@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prodready.analysis.project.build import Project, build_project
+from prodready.analysis.project.schema_merge import build_schema
 from prodready.analysis.source import ParsedFiles
 from prodready.config.settings import Settings
 from prodready.domain.finding import Finding, Note, NoteKind
@@ -103,6 +104,7 @@ def run_review(
         [a.facts for a in analyses if a.facts is not None],
         declarations.dependencies,
         declarations.locked,
+        build_schema,
     )
     for rule in selected:
         if isinstance(rule, ProjectRule):

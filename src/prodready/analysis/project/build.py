@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from prodready.analysis.project import calls
+from prodready.analysis.project import calls, schema_alembic, schema_models
 from prodready.analysis.project.adapters import aiogram, jobs, ptb, web
 from prodready.analysis.project.graph import CallGraph, import_graph
 from prodready.analysis.project.model import (
@@ -27,6 +27,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
     ptb.extract,
     web.extract,
     jobs.extract,
+    schema_models.extract,
+    schema_alembic.extract,
 )
 
 _MERGED_FIELDS = tuple(
