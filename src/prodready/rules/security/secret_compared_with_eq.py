@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from prodready.analysis.names import dotted_name
-from prodready.analysis.walk import iter_body
+from prodready.analysis.provenance import comes_from_request
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -82,47 +82,6 @@ def _literal(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) or (isinstance(node, ast.JoinedStr) and not node.values)
 
 
-_REQUEST_PARTS = frozenset({"headers", "query_params", "cookies"})
-_REQUEST_ONLY_PARTS = frozenset({"query", "form", "args", "json"})  # on a `request` object
-
-
-def _request_data(node: ast.AST) -> bool:
-    """`request.headers.get(...)`, `req.query["sig"]`, `Header(...)`-style request data."""
-    for inner in ast.walk(node):
-        if isinstance(inner, ast.Attribute) and inner.attr in _REQUEST_PARTS:
-            return True
-        if isinstance(inner, ast.Name) and inner.id in _REQUEST_PARTS:
-            return True
-        if isinstance(inner, ast.Attribute) and inner.attr in _REQUEST_ONLY_PARTS:
-            base = (dotted_name(inner.value) or "").rsplit(".", 1)[-1]
-            if base in ("request", "req"):
-                return True
-    return False
-
-
-def _from_request(operand: ast.expr, ctx: FileContext) -> bool:
-    """True when the operand carries what a caller sent: request data read here, a local
-    assigned from request data, or a parameter of a web route / webhook function."""
-    if _request_data(operand):
-        return True
-    function = ctx.semantic.enclosing_function()
-    if function is None or not isinstance(operand, ast.Name):
-        return False
-    for statement in iter_body(function):
-        if isinstance(statement, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == operand.id for t in statement.targets
-        ):
-            return _request_data(statement.value)
-    arguments = [a.arg for a in (*function.args.args, *function.args.kwonlyargs)]
-    takes_request = any(a in ("request", "req") for a in arguments)
-    header_default = any(
-        isinstance(d, ast.Call) and (dotted_name(d.func) or "").endswith(("Header", "Query"))
-        for d in (*function.args.defaults, *function.args.kw_defaults)
-        if d is not None
-    )
-    return operand.id in arguments and (takes_request or header_default)
-
-
 @file_rule(META, on=(ast.Compare,))
 def check(node: ast.Compare, ctx: FileContext) -> Iterator[Finding]:
     """Reported when a secret is compared with something a caller controls (or a computed
@@ -133,11 +92,12 @@ def check(node: ast.Compare, ctx: FileContext) -> Iterator[Finding]:
     left, right = node.left, node.comparators[0]
     if _literal(left) or _literal(right):
         return
+    fn = ctx.semantic.enclosing_function()
     for secret, other in ((left, right), (right, left)):
         shown = _secret_operand(secret)
         if shown is None:
             continue
         digest = shown.endswith("digest()")
-        if digest or _from_request(other, ctx) or _from_request(secret, ctx):
+        if digest or comes_from_request(other, fn) or comes_from_request(secret, fn):
             yield ctx.finding(node, f"`{shown}` compared with `==`: use `hmac.compare_digest`")
             return
