@@ -193,7 +193,7 @@ def upgrade():
         op.add_column("orders", sa.Column("status", status, nullable=False))
     except Exception:
         pass
-    with op.batch_alter_table("orders", recreate="always") as batch:
+    with op.batch_alter_table(table_name="orders", recreate="always") as batch:
         batch.create_index("ix_orders_status", ["status"], unique=True)
         batch.create_foreign_key("fk_orders_user", "users", ["user_id"], ["id"])
         batch.drop_constraint("uq_old", type_="unique")

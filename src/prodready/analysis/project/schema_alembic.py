@@ -119,7 +119,8 @@ def _with_block(statement: ast.With | ast.AsyncWith, block: _Block, reader: _Rea
         if not isinstance(call, ast.Call):
             continue
         if last_name(call) == "batch_alter_table" and isinstance(item.optional_vars, ast.Name):
-            table = reader.literal(call.args[0] if call.args else None)
+            named = next((k.value for k in call.keywords if k.arg == "table_name"), None)
+            table = reader.literal(reader.value(call.args[0], block.env) if call.args else named)
             batches[item.optional_vars.id] = table
         elif last_name(call) == "autocommit_block":
             context = (*context, "autocommit_block")
