@@ -70,6 +70,9 @@ KNOWN_PYPI = frozenset(
         "aiojobs",
         "vulture",
         "tortoise-orm",
+        "aiogram-broadcaster",
+        "aiosmtplib",
+        "aioboto3",
     }
 )
 _FENCE = re.compile(r"```python\n(.*?)```", re.S)
