@@ -95,8 +95,20 @@ def _parameter(scope: FunctionNode, name: str) -> ast.arg | None:
     return next((a for a in every if a is not None and a.arg == name), None)
 
 
-def _declares_global(function: FunctionNode, name: str) -> bool:
-    return any(isinstance(n, ast.Global) and name in n.names for n in iter_body(function))
+def _global_declarers(module: ast.Module, semantic: SemanticModel) -> dict[str, list[FunctionNode]]:
+    """name -> the functions of the module that declare it `global` (one walk per file)."""
+    key = ("global-declarers", id(module))
+    found = semantic.memo.get(key)
+    if found is None:
+        declarers: dict[str, list[FunctionNode]] = {}
+        for node in iter_subtree(module):
+            if isinstance(node, FunctionNode):
+                for inner in iter_body(node):
+                    if isinstance(inner, ast.Global):
+                        for name in inner.names:
+                            declarers.setdefault(name, []).append(node)
+        semantic.memo[key] = found = declarers
+    return found  # type: ignore[return-value]
 
 
 def _local_origins(
@@ -104,9 +116,8 @@ def _local_origins(
 ) -> list[str]:
     origins: list[str] = []
     if isinstance(scope, ast.Module):
-        for node in iter_subtree(scope):
-            if isinstance(node, FunctionNode) and _declares_global(node, name):
-                origins.extend(_bound_in(name, node, semantic))
+        for function in _global_declarers(scope, semantic).get(name, []):
+            origins.extend(_bound_in(name, function, semantic))
     else:
         parameter = _parameter(scope, name)
         if parameter is not None:
@@ -117,34 +128,46 @@ def _local_origins(
 
 def _bound_in(name: str, scope: ast.Module | FunctionNode, semantic: SemanticModel) -> list[str]:
     """Origins of the bindings of `name` written in the body of `scope` (not parameters)."""
-    origins: list[str] = []
+    return _bindings_index(scope, semantic).get(name, [])
+
+
+def _bindings_index(
+    scope: ast.Module | FunctionNode, semantic: SemanticModel
+) -> dict[str, list[str]]:
+    """name -> origins of every binding in the body of `scope`, built in one walk per scope."""
+    key = ("bindings", id(scope))
+    cached = semantic.memo.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    index: dict[str, list[str]] = {}
     explained: set[int] = set()
     stores: list[ast.Name] = []
+
+    def add(target: ast.Name, origin: str) -> None:
+        explained.add(id(target))
+        index.setdefault(target.id, []).append(origin)
+
     for node in iter_body(scope):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
-            if isinstance(target, ast.Name) and target.id == name:
-                explained.add(id(target))
-                origins.append(_value_name(node.value, semantic))
+            if isinstance(target, ast.Name):
+                add(target, _value_name(node.value, semantic))
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            if node.target.id == name:
-                explained.add(id(node.target))
-                annotated = _annotation_name(node.annotation, semantic)
-                origins.append(annotated or _value_name(node.value, semantic))
+            annotated = _annotation_name(node.annotation, semantic)
+            add(node.target, annotated or _value_name(node.value, semantic))
         elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
-            if node.optional_vars.id == name:
-                explained.add(id(node.optional_vars))
-                origins.append(_value_name(node.context_expr, semantic) or _UNKNOWN)
-        elif isinstance(node, ast.NamedExpr) and node.target.id == name:
-            explained.add(id(node.target))
-            origins.append(_value_name(node.value, semantic))
-        elif isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            add(node.optional_vars, _value_name(node.context_expr, semantic) or _UNKNOWN)
+        elif isinstance(node, ast.NamedExpr):
+            add(node.target, _value_name(node.value, semantic))
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores.append(node)
-        elif isinstance(node, _NAMED_BINDERS) and node.name == name:
-            origins.append(_UNKNOWN)  # a def, class or `except ... as name`
-    if any(id(store) not in explained for store in stores):
-        origins.append(_UNKNOWN)
-    return origins
+        elif isinstance(node, _NAMED_BINDERS) and node.name:
+            index.setdefault(node.name, []).append(_UNKNOWN)  # a def, class or `except as`
+    for store in stores:
+        if id(store) not in explained:
+            index.setdefault(store.id, []).append(_UNKNOWN)
+    semantic.memo[key] = index
+    return index
 
 
 def _self_name(semantic: SemanticModel) -> tuple[ast.ClassDef, str] | None:

@@ -104,6 +104,9 @@ class SemanticModel:
     module_frame: Frame = field(default_factory=lambda: Frame(frozenset(), {}))
     frames: dict[ast.AST, Frame] = field(default_factory=dict)
     _frames_for: tuple[ast.AST | None, int, tuple[Frame, ...]] = (None, 0, ())
+    memo: dict[tuple[str, int], object] = field(default_factory=dict)
+    """Per-file results derived from one scope (e.g. the bindings index of a function),
+    keyed by (what, id(scope)); computed once instead of once per question."""
 
     @classmethod
     def build(cls, tree: ast.Module, module: str, is_package: bool) -> SemanticModel:
