@@ -192,3 +192,160 @@ EVENT_LOOPS = frozenset(
 )
 # What code calls the loop it keeps: `loop`, `self._loop`, aiogram 2's `dp.loop`.
 LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop"})
+
+
+# Logging and error-reporting calls: a handler that makes one has not swallowed its error.
+_LEVELS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
+# (structlog's bound loggers also have awaitable twins: `await log.aexception(...)`)
+LOG_METHODS = frozenset({*_LEVELS, *(f"a{level}" for level in _LEVELS), "msg"})
+_REPORTING_CALLS = frozenset(
+    {
+        "print",
+        "warnings.warn",
+        "traceback.print_exc",
+        "traceback.print_exception",
+        "traceback.format_exc",
+        "traceback.format_exception",
+        "sentry_sdk.capture_exception",
+        "sentry_sdk.capture_message",
+        "sentry_sdk.capture_event",
+    }
+)
+_LOGGER_RECEIVER = re.compile(r"(^|_)(log|logger|logging|structlog)s?(_|$)", re.I)
+_LOGGER_FACTORIES = ("getLogger", "get_logger", "getChild", "bind", "opt")
+
+
+def is_logging_call(call: ast.Call, name: str | None) -> bool:
+    """True when `call` logs or reports: `logger.exception(...)`, `log.error`, `self._log.info`,
+    `logging.warning`, `logging.getLogger(__name__).error`, structlog / loguru loggers,
+    `sentry_sdk.capture_exception()`, `traceback.print_exc()`, `print`. `name` is the call's
+    qualified (or dotted) name."""
+    if name in _REPORTING_CALLS or (name or "").startswith(("logging.", "structlog.", "loguru.")):
+        return True
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
+        return False
+    receiver = func.value
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+        if receiver.func.attr not in _LOGGER_FACTORIES:
+            return False
+        receiver = receiver.func.value  # logging.getLogger(__name__).error(...)
+    if isinstance(receiver, ast.Attribute):
+        return bool(_LOGGER_RECEIVER.search(receiver.attr))
+    return isinstance(receiver, ast.Name) and bool(_LOGGER_RECEIVER.search(receiver.id))
+
+
+# Bot API calls that answer the user of the update being handled (aiogram, PTB shortcuts).
+USER_REPLY_METHODS = frozenset(
+    {
+        "answer",
+        "reply",
+        "reply_text",
+        "reply_html",
+        "reply_markdown",
+        "reply_markdown_v2",
+        "edit_text",
+        "edit_message_text",
+        "send_message",
+    }
+)
+# Calls whose failure changes nothing that matters: Telegram cosmetics (delete or edit a
+# message, pin, a chat action) and closing or stopping a resource.
+BEST_EFFORT_METHODS = frozenset(
+    {
+        "delete",
+        "delete_message",
+        "delete_messages",
+        "edit_text",
+        "edit_caption",
+        "edit_reply_markup",
+        "edit_message_text",
+        "edit_message_caption",
+        "edit_message_reply_markup",
+        "pin",
+        "unpin",
+        "pin_chat_message",
+        "unpin_chat_message",
+        "send_chat_action",
+        "delete_webhook",
+        "close",
+        "aclose",
+        "disconnect",
+        "stop",
+        "shutdown",
+        "cancel",
+        "unlink",
+    }
+)
+
+
+# Methods that send a SQL string to the database: SQLAlchemy sessions / connections
+# (`execute`, `exec_driver_sql`), asyncpg connections and pools, DB-API cursors, encode/databases.
+SQL_RUNNER_METHODS = frozenset(
+    {"execute", "executemany", "exec_driver_sql", "fetch", "fetchrow", "fetchval", "fetchmany"}
+    | {"fetch_all", "fetch_one", "fetch_val", "cursor"}
+)
+_SQL_SHAPES = re.compile(
+    r"^[\s(]*(select|insert|create|alter|drop|truncate|merge)\b"
+    r"|^[\s(]*with\s+(recursive\s+)?\w+(\s*\([^)]*\))?\s+as\s*\("
+    r"|\bselect\b[\s\S]+?\bfrom\b|\binsert\s+into\b|\bupdate\s+\S+\s+set\b|\bdelete\s+from\b",
+    re.I,
+)
+
+
+def looks_like_sql(text: str) -> bool:
+    """True when `text` reads as a SQL statement: it starts with a statement keyword (SELECT,
+    INSERT, CREATE, ALTER, DROP, TRUNCATE, MERGE, `WITH x AS (`) or holds the shape of one
+    (`SELECT … FROM`, `INSERT INTO`, `UPDATE t SET`, `DELETE FROM`); any case."""
+    return bool(_SQL_SHAPES.search(text))
+
+
+# A Telegram bot token: the bot's numeric id, a colon, 35 URL-safe base64 characters.
+_BOT_TOKEN = re.compile(r"(?:(?<![\w-])|(?<=bot))(\d{8,12}):([A-Za-z0-9_-]{35})(?![\w-])")
+_PLACEHOLDER_WORDS = re.compile(
+    r"example|token|your|fake|dummy|test|sample|placeholder|changeme|secret|xxxx", re.I
+)
+
+
+def _ascending_run(text: str, length: int) -> bool:
+    run = 1
+    for index in range(1, len(text)):
+        run = run + 1 if ord(text[index]) == ord(text[index - 1]) + 1 else 1
+        if run >= length:
+            return True
+    return False
+
+
+def _placeholder_token(bot_id: str, secret: str) -> bool:
+    """Documentation-style tokens: the id is one repeated digit or counts up (`123456789`);
+    the secret has fewer than 12 distinct characters, five equal characters in a row, six
+    that count up (`abcdef`, `123456`) or a placeholder word. Random 35-character secrets
+    show none of these (about 27 distinct characters on average)."""
+    if len(set(bot_id)) == 1 or "123456789012".startswith(bot_id):
+        return True
+    if len(set(secret)) < 12 or re.search(r"(.)\1{4}", secret):
+        return True
+    return _ascending_run(secret, 6) or bool(_PLACEHOLDER_WORDS.search(secret))
+
+
+def find_bot_token(text: str) -> str | None:
+    """The first Telegram bot token written in `text` (alone or inside a URL such as
+    `https://api.telegram.org/bot<token>/sendMessage`), placeholders excepted."""
+    for match in _BOT_TOKEN.finditer(text):
+        if not _placeholder_token(match[1], match[2]):
+            return match[0]
+    return None
+
+
+def mask_bot_token(token: str) -> str:
+    """What a report may show of a token: the first four characters of the bot id."""
+    return token[:4] + "…"
+
+
+_TOKEN_LIKE = re.compile(r"\d{8,12}:[A-Za-z0-9_-]{8,}")
+
+
+def redact_bot_tokens(text: str) -> str:
+    """`text` with anything shaped like a bot token, whole or cut short (a truncated
+    snippet), masked as `mask_bot_token` does."""
+    return _TOKEN_LIKE.sub(lambda match: mask_bot_token(match[0]), text)

@@ -1,0 +1,92 @@
+"""What an `except` clause does with the error it caught: logs it, re-raises it, or drops it
+(silently, with a constant fallback, or by only answering the caller). Shared by the rules
+about error handling (never a rule module itself)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Literal
+
+from prodready.analysis import flow
+from prodready.analysis.semantic import FunctionNode, SemanticModel
+from prodready.analysis.walk import iter_subtree
+from prodready.rules.matchers import BEST_EFFORT_METHODS, USER_REPLY_METHODS, is_logging_call
+
+Drop = Literal["silent", "fallback", "answer"]
+BROAD_EXCEPTIONS = frozenset(
+    {"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"}
+)
+# Functions that release resources: `close`, `aclose`, `on_shutdown`, `app_cleanup`, `__aexit__`.
+_CLEANUP = re.compile(
+    r"_*(on_)?(a?close|shutdown|cleanup|teardown|dispose|disconnect|stop)"
+    r"|\w*_(shutdown|cleanup|teardown)|__aexit__|__del__"
+)
+_RESPONDERS = ("fastapi.", "starlette.", "aiohttp.web")
+
+
+def catches_broadly(handler: ast.ExceptHandler, semantic: SemanticModel) -> bool:
+    """Bare `except:`, `except Exception`, `except BaseException`, or a tuple holding one."""
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(semantic.qualified_name(kind) in BROAD_EXCEPTIONS for kind in kinds)
+
+
+def _call(node: ast.AST | None) -> ast.Call | None:
+    node = node.value if isinstance(node, ast.Await) else node
+    return node if isinstance(node, ast.Call) else None
+
+
+def answers_caller(statement: ast.stmt, semantic: SemanticModel) -> bool:
+    """`await message.answer(...)` / `update.message.reply_text(...)`, `return
+    JSONResponse(...)` / `web.json_response(...)`, `raise HTTPException(...)`: the caller is
+    told something failed (aiohttp's and Starlette's HTTP exceptions are responses, not logged)."""
+    value = statement.exc if isinstance(statement, ast.Raise) else getattr(statement, "value", None)
+    call = _call(value)
+    name = semantic.call_name(call) if call is not None else None
+    if call is None or name is None:
+        return False
+    if isinstance(statement, ast.Expr):
+        return isinstance(call.func, ast.Attribute) and call.func.attr in USER_REPLY_METHODS
+    last = name.rsplit(".", 1)[-1]
+    if isinstance(statement, ast.Return):
+        return last.endswith(("Response", "json_response"))
+    responder = name.startswith(_RESPONDERS) and last.startswith("HTTP")
+    return isinstance(statement, ast.Raise) and (responder or last == "HTTPException")
+
+
+def dropped(handler: ast.ExceptHandler, semantic: SemanticModel) -> Drop | None:
+    """How the handler drops its error: "silent" (only `pass`, `...`, `continue`, `break`,
+    `return`, `return None`), "fallback" (`return <constant>`), "answer" (only answers the
+    caller, see `answers_caller`); None when it logs, raises or does anything else."""
+    calls = (n for n in iter_subtree(handler) if isinstance(n, ast.Call))
+    if any(is_logging_call(call, semantic.call_name(call)) for call in calls):
+        return None
+    kinds: set[Drop] = {"silent"}
+    for statement in handler.body:
+        value = getattr(statement, "value", None)
+        if isinstance(statement, ast.Pass | ast.Continue | ast.Break) or (
+            isinstance(statement, ast.Expr | ast.Return) and isinstance(value, ast.Constant | None)
+        ):
+            returned = getattr(value, "value", None) if isinstance(statement, ast.Return) else None
+            kinds.add("silent" if returned is None else "fallback")
+        elif answers_caller(statement, semantic):
+            kinds.add("answer")
+        else:
+            return None
+    return "answer" if "answer" in kinds else "fallback" if "fallback" in kinds else "silent"
+
+
+def best_effort(statement: ast.Try | ast.TryStar, function: FunctionNode) -> bool:
+    """True when failure of the `try` block matters little: the function cleans up (`close`,
+    `shutdown`, `__aexit__`...), the block awaits a task the function cancelled, or every call
+    it makes is cosmetic (delete / edit a message, pin, a chat action) or closes something."""
+    if _CLEANUP.fullmatch(function.name) or flow.awaits_cancelled(statement.body, function):
+        return True
+    nodes = (node for part in statement.body for node in iter_subtree(part, same_scope=True))
+    calls = [node for node in nodes if isinstance(node, ast.Call)]
+    return bool(calls) and all(
+        isinstance(call.func, ast.Attribute) and call.func.attr in BEST_EFFORT_METHODS
+        for call in calls
+    )
