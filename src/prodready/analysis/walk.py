@@ -49,9 +49,23 @@ def iter_statements(tree: ast.AST) -> Iterator[ast.stmt]:
                 stack.extend(reversed(block))
 
 
+_BODY_CACHE = "_prodready_body_nodes"
+
+
 def iter_body(function: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
     """Nodes of a function's (or module's) own body in source order, not descending into nested
-    functions, lambdas or classes (decorators and parameter defaults are not the body)."""
+    functions, lambdas or classes (decorators and parameter defaults are not the body).
+
+    Many rules and extractors walk the same function: the node list is kept on the function
+    node itself (so it lives and dies with the tree) after the first walk."""
+    cached = getattr(function, _BODY_CACHE, None)
+    if cached is None:
+        cached = tuple(_walk_body(function))
+        setattr(function, _BODY_CACHE, cached)
+    return iter(cached)
+
+
+def _walk_body(function: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
     stack: list[ast.AST] = list(reversed(function.body))
     push = stack.append
     node_type = ast.AST
