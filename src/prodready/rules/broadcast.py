@@ -65,9 +65,25 @@ def few_chats(iterable: ast.expr) -> bool:
     root = (dotted_name(iterable) or "").rsplit(".", 1)[0]
     if root in _CONFIG_ROOTS or text.isupper() or any(word in text.lower() for word in _FEW):
         return True
+    if isinstance(iterable, ast.Subscript) and isinstance(iterable.slice, ast.Slice):
+        cut = iterable.slice  # the first n: `candidates[:batch_size]` (not a window `[i:i+n]`)
+        return cut.lower is None and cut.upper is not None
     if isinstance(iterable, ast.Call) and dotted_name(iterable.func) == "range":
         return all(isinstance(argument, ast.Constant) for argument in iterable.args)
     return False
+
+
+def _assigned(iterable: ast.expr, function: FunctionNode) -> ast.expr:
+    """What a plain name iterated was assigned, when the function assigns it exactly once."""
+    if not isinstance(iterable, ast.Name):
+        return iterable
+    values = [
+        node.value
+        for node in iter_body(function)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == iterable.id for t in node.targets)
+    ]
+    return values[0] if len(values) == 1 else iterable
 
 
 def _derived(loop: ast.For | ast.AsyncFor) -> set[str]:
@@ -124,7 +140,7 @@ def broadcast_at(call: ast.Call, semantic: SemanticModel) -> Broadcast | None:
         return None
     loop = _loop_of(semantic) if isinstance(semantic.parent, ast.Await) else None
     function = semantic.enclosing_function()
-    if loop is None or function is None or few_chats(loop.iter):
+    if loop is None or function is None or few_chats(_assigned(loop.iter, function)):
         return None
     if not _mentions(_chat(call), _derived(loop)) or keyword(call, "allow_paid_broadcast"):
         return None

@@ -61,21 +61,20 @@ def _guarded(function: FunctionNode, semantic: SemanticModel) -> bool:
     return any(guard in word for word in words for guard in _GUARDS)
 
 
-def _module_host(tree: ast.Module) -> str | None:
-    """The one host the module's URL constants name (`API = "https://api.x.io/v1"`)."""
-    hosts = {h for n in ast.walk(tree) if isinstance(n, ast.Constant) and (h := url_host(n))}
-    return hosts.pop() if len(hosts) == 1 else None
-
-
-def _host(call: ast.Call, function: FunctionNode) -> str | None:
-    """The request's host: a literal URL, or a local name assigned one (`url = f"..."`)."""
+def _host(call: ast.Call, function: FunctionNode, semantic: SemanticModel) -> str | None:
+    """The request's host: a literal URL or f-string, or a local or module-level name holding
+    one (`url = f"https://api.telegram.org/bot{token}/..."`, `f"{API_URL}/invoices"`)."""
     url = request_url(call)
+    if isinstance(url, ast.JoinedStr) and url.values:
+        first = url.values[0]
+        url = first.value if isinstance(first, ast.FormattedValue) else url
     if isinstance(url, ast.Name):
         for node in iter_body(function):
             if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == url.id for t in node.targets
             ):
                 return url_host(node.value)
+        return url_host(semantic.module_value(url.id))
     return url_host(url)
 
 
@@ -83,7 +82,6 @@ def _http_senders(parsed: ParsedFile, functions: set[str]) -> dict[str, _Sender]
     """The project functions of one file that send HTTP requests on a known client, by the
     first request each sends."""
     found: dict[str, _Sender] = {}
-    module_host = _module_host(parsed.tree)
     for node in walk_semantic(parsed):
         if not isinstance(node, ast.Call):
             continue
@@ -93,7 +91,7 @@ def _http_senders(parsed: ParsedFile, functions: set[str]) -> dict[str, _Sender]
         if name is None or name in found or name not in functions or function is None:
             continue
         owner = name.rsplit(".", 2)[-2]
-        host = _host(node, function) or module_host or owner
+        host = _host(node, function, parsed.semantic) or owner
         where = Evidence(parsed.source.path, node.lineno)
         found[name] = _Sender(f"{host} ({library})", where, _guarded(function, parsed.semantic))
     return found

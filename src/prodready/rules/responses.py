@@ -5,6 +5,7 @@ code (an argument, a `return`) counts as checked, since that code may check it."
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from prodready.analysis.semantic import FunctionNode, SemanticModel
 from prodready.analysis.walk import iter_body
@@ -102,7 +103,26 @@ def _envelope_key(node: ast.AST, name: str, holders: set[str]) -> bool:
         return node.func.attr == "get" and held(node.func.value) and key(node.args[0])
     if isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
         return key(node.left) and held(node.comparators[0])
+    if isinstance(node, ast.Compare) and len(node.comparators) == 1:
+        sides = (node.left, node.comparators[0])  # `data.get("type") == "error"`
+        return any(_read_of(side, held) for side in sides) and any(map(_outcome, sides))
     return False
+
+
+def _read_of(expr: ast.AST, held: Callable[[ast.AST], bool]) -> bool:
+    """`data["x"]` / `data.get("x")` on a name holding the body."""
+    if isinstance(expr, ast.Subscript):
+        return held(expr.value)
+    func = expr.func if isinstance(expr, ast.Call) else None
+    return isinstance(func, ast.Attribute) and func.attr == "get" and held(func.value)
+
+
+def _outcome(expr: ast.AST) -> bool:
+    """A string naming an outcome: "error", "failed", "success", "ok"."""
+    text = (
+        expr.value.lower() if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else ""
+    )
+    return any(word in text for word in ("error", "fail", "success", "ok"))
 
 
 def status_checked(name: str, function: FunctionNode) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.analysis.bindings import binding_scope
@@ -65,6 +66,8 @@ For state shared between processes use the database (a unique constraint and
 )
 
 _LOCKISH = ("lock", "semaphore", "mutex")
+# Awaited work that only reads: two tasks doing it twice waste a call, nothing more.
+_READS = re.compile(r"_?(get|fetch|load|read|find|lookup|list|query|search|count|sleep)(_|$)")
 
 
 def _checked(test: ast.expr) -> tuple[ast.expr, ast.expr] | None:
@@ -107,16 +110,29 @@ def _writes(node: ast.AST, container: str, key: str) -> bool:
     return False
 
 
-def _write_after_await(body: list[ast.stmt], container: str, key: str) -> ast.AST | None:
-    """The first write of `container[key]` in `body`, when an `await` comes before it."""
-    awaited = False
+def _awaited_work(node: ast.AST) -> str | None:
+    """The name of what an `await` runs (`payments.create_invoice`); "" when not a call."""
+    if isinstance(node, ast.Await):
+        call = node.value
+        return (dotted_name(call.func) or "") if isinstance(call, ast.Call) else ""
+    return "" if isinstance(node, ast.AsyncWith | ast.AsyncFor) else None
+
+
+def _write_after_await(
+    body: list[ast.stmt], container: str, key: str
+) -> tuple[ast.AST, str] | None:
+    """The first write of `container[key]` in `body` and the work awaited before it, when
+    that work may change something (two reads of the same thing are only wasted work)."""
+    awaited: list[str] = []
     for statement in body:
         for node in iter_subtree(statement, same_scope=True):
             if _writes(node, container, key):
-                suspends = any(isinstance(n, ast.Await) for n in iter_subtree(node))
-                return node if awaited or suspends else None
-            if isinstance(node, ast.Await | ast.AsyncWith | ast.AsyncFor):
-                awaited = True
+                awaited += [w for n in iter_subtree(node) if (w := _awaited_work(n)) is not None]
+                acting = [w for w in awaited if not _READS.match(w.rsplit(".", 1)[-1])]
+                return (node, acting[0]) if acting else None
+            work = _awaited_work(node)
+            if work is not None:
+                awaited.append(work)
     return None
 
 
@@ -138,12 +154,14 @@ def check(node: ast.If, ctx: FileContext) -> Iterator[Finding]:
     name = dotted_name(container)
     if name is None or not _shared(container, ctx) or _under_lock(ctx):
         return
-    write = _write_after_await(node.body, name, ast.dump(key))
-    if write is None:
+    acted = _write_after_await(node.body, name, ast.dump(key))
+    if acted is None:
         return
+    write, work = acted
     shown = ast.unparse(key)[:30]
+    both = f" and both run `{work}`" if work else ""
     yield ctx.finding(
         node,
         f"`{name}` is checked for `{shown}`, then written on line {getattr(write, 'lineno', '?')} "
-        "after an `await`: two tasks can both pass the check",
+        f"after an `await`: two tasks can both pass the check{both}",
     )

@@ -82,6 +82,7 @@ timeout_duration=timedelta(seconds=60))` and `@breaker` on the async function.""
 
 _BREAKERS = ("purgatory", "aiobreaker", "pybreaker", "circuitbreaker", "aiocircuitbreaker")
 _SHOWN = 3
+_MIN_ENTRIES = 2
 
 
 def _short(function: str) -> str:
@@ -102,6 +103,8 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     if not services:
         return
     entries = {entry for service in services for entry in service.entries}
+    if len(entries) < _MIN_ENTRIES:
+        return  # one callback (an OAuth login) cannot take the service down with it
     listed = "; ".join(_describe(service) for service in services[:_SHOWN])
     more = f"; +{len(services) - _SHOWN} more" if len(services) > _SHOWN else ""
     yield ctx.finding_at(
