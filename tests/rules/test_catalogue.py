@@ -73,6 +73,7 @@ KNOWN_PYPI = frozenset(
         "aiogram-broadcaster",
         "aiosmtplib",
         "aioboto3",
+        "truststore",
     }
 )
 _FENCE = re.compile(r"```python\n(.*?)```", re.S)

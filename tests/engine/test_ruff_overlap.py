@@ -1,0 +1,73 @@
+"""drop_overlaps: an upstream (ruff) finding gives way to the rule it overlaps, same line only."""
+
+from __future__ import annotations
+
+import pytest
+
+from prodready.domain.finding import Finding, Location
+from prodready.domain.rule import RuleMeta
+from prodready.engine.ruff_bridge import drop_overlaps
+from prodready.rules.registry import discover
+
+METAS: dict[str, RuleMeta] = {meta.id: meta for meta in discover().metas}
+
+
+def _at(rule_id: str, line: int, path: str = "bot/handlers.py") -> Finding:
+    return Finding(rule_id, Location(path, line, 4), f"{rule_id} here")
+
+
+def _kept(*findings: Finding) -> list[tuple[str, str, int]]:
+    return [(f.rule_id, f.location.path, f.location.line) for f in drop_overlaps(findings, METAS)]
+
+
+@pytest.mark.parametrize(
+    ("upstream", "native"),
+    [("ASY103", "ASY001"), ("OBS102", "OBS001"), ("SEC102", "SEC002"), ("SEC103", "SEC001")],
+)
+def test_the_ruff_finding_gives_way_on_the_same_line(upstream: str, native: str) -> None:
+    assert native in METAS[upstream].overlaps
+    assert _kept(_at(upstream, 12), _at(native, 12)) == [(native, "bot/handlers.py", 12)]
+
+
+def test_the_order_of_findings_does_not_matter() -> None:
+    assert _kept(_at("OBS001", 7), _at("OBS102", 7)) == [("OBS001", "bot/handlers.py", 7)]
+
+
+def test_another_line_or_file_keeps_both() -> None:
+    assert _kept(_at("OBS102", 12), _at("OBS001", 13)) == [
+        ("OBS102", "bot/handlers.py", 12),
+        ("OBS001", "bot/handlers.py", 13),
+    ]
+    assert _kept(_at("SEC102", 3, "config.py"), _at("SEC002", 3, "settings.py")) == [
+        ("SEC102", "config.py", 3),
+        ("SEC002", "settings.py", 3),
+    ]
+
+
+def test_only_the_named_rules_take_precedence() -> None:
+    # RES001 reports the same line, but OBS102 does not overlap it
+    assert _kept(_at("OBS102", 5), _at("RES001", 5)) == [
+        ("OBS102", "bot/handlers.py", 5),
+        ("RES001", "bot/handlers.py", 5),
+    ]
+
+
+def test_the_native_rule_alone_and_the_ruff_rule_alone_are_kept() -> None:
+    assert _kept(_at("ASY001", 9)) == [("ASY001", "bot/handlers.py", 9)]
+    assert _kept(_at("ASY103", 9)) == [("ASY103", "bot/handlers.py", 9)]
+
+
+def test_a_blind_except_that_swallows_is_reported_once() -> None:
+    # `except Exception: pass`: BLE001 (OBS101) and S110 (OBS102) on one line
+    assert _kept(_at("OBS101", 20), _at("OBS102", 20)) == [("OBS102", "bot/handlers.py", 20)]
+    # in async code OBS001 reports it too: only the native rule remains
+    assert _kept(_at("OBS101", 20), _at("OBS102", 20), _at("OBS001", 20)) == [
+        ("OBS001", "bot/handlers.py", 20)
+    ]
+
+
+def test_a_finding_of_an_unknown_rule_is_kept() -> None:
+    assert _kept(_at("XYZ999", 1), _at("OBS001", 1)) == [
+        ("XYZ999", "bot/handlers.py", 1),
+        ("OBS001", "bot/handlers.py", 1),
+    ]
