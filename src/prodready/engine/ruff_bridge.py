@@ -73,11 +73,15 @@ def _run(command: list[str], cwd: str) -> list[dict[str, object]] | str:
         return f"ruff took longer than {RUFF_TIMEOUT_SECONDS} s and was stopped"
     except OSError as error:
         return f"ruff could not start: {error.strerror}"
-    if done.returncode not in (0, 1):
+    # `--exit-zero`: ruff exits 0 whatever it finds and always prints a JSON list ("[]"), so
+    # any other code, or no output, means it did not run (1 would be a clean-looking failure)
+    if done.returncode != 0:
         first = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return f"ruff exited {done.returncode}: {first[0] if first else 'no message'}"
+    if not done.stdout.strip():
+        return "ruff printed nothing"
     try:
-        data = json.loads(done.stdout or b"[]")
+        data = json.loads(done.stdout)
     except json.JSONDecodeError:
         return "ruff printed output that is not JSON"
     return data if isinstance(data, list) else "ruff printed an unexpected JSON shape"
