@@ -1,0 +1,1 @@
+"""Dimension 3: database and consistency."""

@@ -1,0 +1,118 @@
+"""DB001: a row loaded without a lock, a column written from its own value, then persisted."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from prodready.analysis.dataflow import self_updates
+from prodready.analysis.orm import LoadedRows, local_assignments, persists, serialized_nodes
+from prodready.analysis.orm import commits as commits_here
+from prodready.analysis.semantic import FunctionNode
+from prodready.domain.finding import Finding
+from prodready.domain.rule import RuleMeta
+from prodready.domain.taxonomy import Confidence, Dimension, Severity
+from prodready.rules.api import FileContext, file_rule
+
+META = RuleMeta(
+    id="DB001",
+    name="read-modify-write-without-lock",
+    title="Row read, changed from its own value and written back without a lock",
+    dimension=Dimension.DATABASE,
+    severity=Severity.CRITICAL,
+    confidence=Confidence.MEDIUM,
+    what=(
+        "In one function a row is loaded with `session.get(...)` / `session.scalar(select(...))`"
+        " / `(await session.execute(select(...))).scalar_one()` without `.with_for_update()`, "
+        "then a column is written from its own value (`user.balance -= price`, `obj.count = "
+        "obj.count + 1`, `sub.expires_at = max(sub.expires_at, now) + period`) and the session "
+        "is committed or flushed. Blocker when the column holds money or stock."
+    ),
+    why=(
+        "The new value is computed in Python from a copy read earlier; the database only sees "
+        "`UPDATE ... SET balance = 90`. Two concurrent requests (a double tap, a webhook retry, "
+        "a background job) both read balance 100, both subtract 10 and both write 90: one "
+        "payment is lost or money is created. PostgreSQL's default READ COMMITTED isolation "
+        "does not prevent it; the race is invisible in tests and shows up as balances, stock "
+        "or subscription periods that do not add up."
+    ),
+    fix="""Let the database do the arithmetic atomically, or lock the row for the transaction:
+
+```python
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import User
+
+
+async def charge(session: AsyncSession, user_id: int, price: int) -> bool:
+    async with session.begin():
+        result = await session.execute(
+            update(User)
+            .where(User.id == user_id, User.balance >= price)
+            .values(balance=User.balance - price)
+        )
+        return result.rowcount == 1  # 0: not enough money (or no such user)
+
+
+async def extend(session: AsyncSession, user_id: int, days: int) -> None:
+    async with session.begin():
+        user = await session.scalar(select(User).where(User.id == user_id).with_for_update())
+        if user is not None:
+            user.days_left += days  # the row is locked until the transaction ends
+```""",
+    migration=(
+        "Find every place that changes money, stock, counters or expiry dates from a value read "
+        "earlier. Prefer one atomic `update(Model).where(...).values(col=Model.col + x)` with the "
+        "business condition in the WHERE and a `rowcount` check; where the logic needs the "
+        "object, load it with `select(...).with_for_update()` (or `session.get(Model, id, "
+        "with_for_update=True)`) inside `async with session.begin():`, and keep the transaction "
+        "short (no HTTP calls while holding the lock). For rows edited in many places, add "
+        "optimistic locking (`__mapper_args__ = {'version_id_col': version}`) and retry on "
+        "`StaleDataError`. Keep a ledger table of movements so balances can be audited."
+    ),
+    libraries=("sqlalchemy",),
+    references=(
+        "https://docs.sqlalchemy.org/en/20/core/selectable.html#sqlalchemy.sql.expression.Select.with_for_update",
+        "https://docs.sqlalchemy.org/en/20/orm/queryguide/dml.html#orm-update-and-delete-with-custom-where-criteria",
+        "https://docs.sqlalchemy.org/en/20/orm/versioning.html",
+        "https://www.postgresql.org/docs/current/transaction-iso.html#XACT-READ-COMMITTED",
+    ),
+)
+
+_MONEY = re.compile(
+    r"(^|_)(balance|amount|credits?|coins?|points|bonus(es)?|stars|tokens|stock|in_stock|"
+    r"inventory|funds|wallet|deposit|money|cash|spent|top_?up|consume\w*|earn\w*|rewards?|"
+    r"debt|sum|total)(_|$)",
+    re.I,
+)
+_TALLY = re.compile(r"(^|_)(views?|clicks?|visits?|impressions?|seen|opens?)(_|$)", re.I)
+
+
+@file_rule(META, on=(ast.FunctionDef, ast.AsyncFunctionDef))
+def check(node: ast.stmt, ctx: FileContext) -> Iterator[Finding]:
+    if not isinstance(node, FunctionNode):
+        return
+    values = local_assignments(node)
+    rows = LoadedRows.of(node, values)
+    if not rows.loads_any or not persists(node):
+        return
+    whole, under_lock = serialized_nodes(node)
+    if whole:
+        return
+    committed = commits_here(node)
+    for update in self_updates(node):
+        statement, obj, attr = update.statement, update.obj, update.column
+        found = rows.at(obj, statement.lineno)
+        if found is None or found[1].locked or id(statement) in under_lock:
+            continue
+        severity = Severity.BLOCKER if _MONEY.search(attr) else None
+        severity = Severity.MAJOR if _TALLY.search(attr) else severity
+        yield ctx.finding(
+            statement,
+            f"`{obj}.{attr}` is read at line {found[0]} and written from its own value here "
+            "without `with_for_update()`; two concurrent updates lose one",
+            severity=severity,
+            confidence=Confidence.HIGH if committed and severity else None,
+        )

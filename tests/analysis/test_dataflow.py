@@ -1,0 +1,56 @@
+"""Values computed from themselves, and names derived from a loop's item."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from prodready.analysis import dataflow
+
+
+def _function(code: str) -> ast.AsyncFunctionDef:
+    node = ast.parse(code).body[0]
+    assert isinstance(node, ast.AsyncFunctionDef)
+    return node
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("user.balance -= price", [("user", "balance")]),
+        ("user.balance = user.balance - price", [("user", "balance")]),
+        ("sub.until = max(sub.until, now) + delta", [("sub", "until")]),
+        ("new = promo.uses + 1\n    promo.uses = new", [("promo", "uses")]),
+        ("old = user.balance\n    user.balance = old + 5", [("user", "balance")]),
+        ("old = user.balance\n    user.balance = old", []),
+        ("user.balance = price * 2", []),
+        ("role.perms = list(role.perms | extra)", []),  # set union is not arithmetic
+        ("user.flag = not user.flag", []),
+        ("self.count += 1", [("self", "count")]),
+    ],
+)
+def test_self_updates(body: str, expected: list[tuple[str, str]]) -> None:
+    function = _function(
+        f"async def f(user, price, now, delta, promo, sub, role, extra):\n    {body}"
+    )
+    assert [(u.obj, u.column) for u in dataflow.self_updates(function)] == expected
+
+
+def test_derived_names_follow_assignments_in_order() -> None:
+    body = ast.parse(
+        "uid = user.id\n"
+        "stmt = select(X).where(X.user_id == uid)\n"
+        "other = 1\n"
+        "late = later\n"
+        "later = uid"
+    ).body
+    assert dataflow.derived_names(body, {"user"}) == {"user", "uid", "stmt", "later"}
+
+
+def test_target_names_and_mentions() -> None:
+    target = ast.parse("for (a, [b, *c]) in x: pass").body[0]
+    assert isinstance(target, ast.For)
+    assert dataflow.target_names(target.target) == {"a", "b", "c"}
+    assert dataflow.mentions(ast.parse("f(a.b)").body[0], {"a"})
+    assert not dataflow.mentions(ast.parse("f(x.a)").body[0], {"a"})
