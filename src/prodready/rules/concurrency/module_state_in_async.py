@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.analysis.walk import iter_body
@@ -67,27 +68,36 @@ def _module_state(name: str, ctx: FileContext) -> str | None:
     return kind
 
 
+# Per-process by design, not state: caches (rebuilt after a restart) and registries of the
+# process's own tasks and workers (keeping task references is what ASY001 asks for).
+_BY_DESIGN = re.compile(r"cache|task|worker|local", re.IGNORECASE)
+# Functions that set the process up (or down): what they fill is configuration, not state.
+_LIFECYCLE = re.compile(r"(^|_)(init|initialize|setup|startup|start_up|on_start|lifespan|shutdown)")
+
+
 def _state_change(
     inner: ast.AST, ctx: FileContext, local: set[str], declared_global: set[str]
 ) -> tuple[str, str] | None:
     """(name, kind) when `inner` changes module-level state in place or rebinds a global."""
     name = mutated_name(inner)
     if name is not None:
-        if name in local and name not in declared_global:
+        if (name in local and name not in declared_global) or _BY_DESIGN.search(name):
             return None
         kind = _module_state(name, ctx)
         return (name, kind) if kind else None
-    if declared_global and isinstance(inner, ast.Assign | ast.AugAssign):
-        targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
-        for target in targets:
-            rebound = target.id if isinstance(target, ast.Name) else ""
-            if rebound in declared_global and ctx.semantic.module_value(rebound) is not None:
-                return rebound, "global"
+    if declared_global and isinstance(inner, ast.AugAssign):
+        # `counter += 1` accumulates; a plain `x = value` records the latest value (a flag,
+        # a timestamp, a lazily built client), which each process may well keep for itself
+        rebound = inner.target.id if isinstance(inner.target, ast.Name) else ""
+        if rebound in declared_global and ctx.semantic.module_value(rebound) is not None:
+            return rebound, "global"
     return None
 
 
 @file_rule(META, on=(ast.AsyncFunctionDef,))
 def check(node: ast.AsyncFunctionDef, ctx: FileContext) -> Iterator[Finding]:
+    if _LIFECYCLE.search(node.name):
+        return
     body = list(iter_body(node))
     declared_global = {name for n in body if isinstance(n, ast.Global) for name in n.names}
     local = {a.arg for a in (*node.args.args, *node.args.kwonlyargs)}
