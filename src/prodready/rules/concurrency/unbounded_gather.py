@@ -98,12 +98,27 @@ def _bounded_nearby(ctx: FileContext) -> bool:
     return any(bound in name for name in names for bound in _BOUNDS)
 
 
+def _a_batch(iterable: ast.expr, ctx: FileContext) -> bool:
+    """A slice of a bigger collection (`batch = ids[i : i + SIZE]`), gathered batch by batch."""
+    if isinstance(iterable, ast.Subscript) and isinstance(iterable.slice, ast.Slice):
+        return True
+    name = iterable.id if isinstance(iterable, ast.Name) else ""
+    function = ctx.semantic.enclosing_function()
+    return any(
+        isinstance(n, ast.Assign)
+        and isinstance(n.value, ast.Subscript)
+        and isinstance(n.value.slice, ast.Slice)
+        and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+        for n in (iter_body(function) if function is not None and name else ())
+    )
+
+
 @file_rule(META, on=(ast.Call,))
 def check(node: ast.Call, ctx: FileContext) -> Iterator[Finding]:
     if ctx.semantic.qualified_name(node.func) != "asyncio.gather" or len(node.args) != 1:
         return
     source = _unbounded_source(node.args[0])
-    if source is None or _bounded_nearby(ctx):
+    if source is None or _bounded_nearby(ctx) or _a_batch(source.iter, ctx):
         return
     shown = ast.unparse(source.iter)[:40]
     yield ctx.finding(node, f"`gather` starts one coroutine per item of `{shown}` at once")
