@@ -54,3 +54,23 @@ def test_target_names_and_mentions() -> None:
     assert dataflow.target_names(target.target) == {"a", "b", "c"}
     assert dataflow.mentions(ast.parse("f(a.b)").body[0], {"a"})
     assert not dataflow.mentions(ast.parse("f(x.a)").body[0], {"a"})
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        ("engine = make()", False),
+        ("self.engine = make()", True),
+        ("app.state['engine'] = make()", True),
+        ("global _pool\n    _pool = await make()", True),
+    ],
+)
+def test_stored_for_reuse(body: str, kept: bool) -> None:
+    function = _function(f"async def f(self, app):\n    {body}")
+    call = next(n for n in ast.walk(function) if isinstance(n, ast.Call))
+    assert dataflow.stored_for_reuse(function, call) is kept
+
+
+def test_closes_something() -> None:
+    assert dataflow.closes_something(_function("async def f(e):\n    await e.dispose()"))
+    assert not dataflow.closes_something(_function("async def f(e):\n    await e.connect()"))

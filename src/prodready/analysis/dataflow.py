@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.walk import iter_body, iter_subtree
 
+_CLOSERS = frozenset({"dispose", "close", "aclose", "terminate"})
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
 _NUMERIC = frozenset({"max", "min", "abs", "round", "sum", "Decimal", "int", "float"})
 
@@ -105,3 +106,31 @@ def derived_names(statements: list[ast.stmt], seeds: set[str]) -> set[str]:
 def mentions(node: ast.AST, names: set[str] | frozenset[str]) -> bool:
     """True when `node` reads one of the plain `names`."""
     return any(isinstance(n, ast.Name) and n.id in names for n in iter_subtree(node))
+
+
+def closes_something(function: FunctionNode) -> bool:
+    """Something the function built is disposed or closed again before it returns."""
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _CLOSERS
+        for n in iter_body(function)
+    )
+
+
+def stored_for_reuse(function: FunctionNode, call: ast.Call) -> bool:
+    """The object is stored for reuse: in a global or an attribute (a lazy singleton)."""
+    nodes = list(iter_body(function))
+    declared = {name for n in nodes if isinstance(n, ast.Global) for name in n.names}
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            targets, value = list(node.targets), node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if value is call or (isinstance(value, ast.Await) and value.value is call):
+            return any(
+                isinstance(t, ast.Attribute | ast.Subscript)
+                or (isinstance(t, ast.Name) and t.id in declared)
+                for t in targets
+            )
+    return False
