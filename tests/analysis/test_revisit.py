@@ -7,6 +7,7 @@ import ast
 from prodready.analysis.project.build import build_project, file_facts
 from prodready.analysis.revisit import (
     call_site_arguments,
+    call_to,
     current_function_name,
     function_at,
     walk_semantic,
@@ -73,3 +74,12 @@ def test_call_site_arguments_by_position_and_keyword() -> None:
     assert [ast.unparse(a) for a in passed if a is not None] == ["[1, 2]", "admins()"]
     method = call_site_arguments(project, files, "app.notify.Notifier.send_all", 2, "chat_ids")
     assert [ast.unparse(a) for a in method if a is not None] == ["users"]
+
+
+def test_call_to_finds_the_call_by_its_last_name() -> None:
+    parsed = parse_file(CODE, "app.notify")
+    caller = function_at(parsed, 12)
+    assert caller is not None and caller.name == "caller"
+    site = call_to(caller, "app.notify.Notifier.send_all")
+    assert site is not None and ast.unparse(site.func) == "notifier.send_all"
+    assert call_to(caller, "app.notify.missing") is None

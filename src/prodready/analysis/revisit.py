@@ -77,3 +77,14 @@ def call_site_arguments(
             if isinstance(call, ast.Call) and called and called.rsplit(".", 1)[-1] == short:
                 found.append(_argument(call, position, name))
     return found
+
+
+def call_to(function: FunctionNode, callee: str) -> ast.Call | None:
+    """The first call in `function`'s own body whose name ends like `callee` ("a.b.helper"
+    -> `helper(...)`, `self.helper(...)`, `module.helper(...)`)."""
+    short = callee.rsplit(".", 1)[-1]
+    for node in iter_body(function):
+        called = dotted_name(node.func) if isinstance(node, ast.Call) else None
+        if isinstance(node, ast.Call) and called and called.rsplit(".", 1)[-1] == short:
+            return node
+    return None

@@ -7,7 +7,10 @@ import ast
 from dataclasses import dataclass
 
 from prodready.analysis.names import dotted_name
+from prodready.analysis.project.build import Project
+from prodready.analysis.revisit import call_site_arguments, current_function_name
 from prodready.analysis.semantic import FunctionNode, SemanticModel
+from prodready.analysis.source import ParsedFile, ParsedFiles
 from prodready.analysis.walk import iter_body, iter_subtree
 from prodready.rules.matchers import keyword
 from prodready.rules.outbound import MESSAGE_SHORTCUTS, TELEGRAM_SEND_METHODS
@@ -157,3 +160,42 @@ def broadcast_at(call: ast.Call, semantic: SemanticModel) -> Broadcast | None:
         flood_handled=any(w.endswith("RetryAfter") or w == "retry_after" for w in words),
         parameter=_parameter(function, loop.iter),
     )
+
+
+_SENDERS = TELEGRAM_SEND_METHODS | MESSAGE_SHORTCUTS
+_AIOGRAM2 = ("aiogram.utils.exceptions", "aiogram.utils.executor", "aiogram.dispatcher")
+
+
+def sender_paths(project: Project) -> list[str]:
+    """The files with a function that calls a Telegram send (the only ones worth a walk)."""
+    paths = {
+        info.evidence.path
+        for info in project.calls.functions.values()
+        if any(call.rsplit(".", 1)[-1] in _SENDERS for call in info.calls)
+    }
+    return sorted(paths)
+
+
+def flood_error(parsed: ParsedFile, project: Project) -> str:
+    """How the file's framework names Telegram's flood error."""
+    imports = tuple(parsed.semantic.imports.bindings.values())
+    if any(name.startswith("telegram") for name in imports):
+        return "`telegram.error.RetryAfter`"
+    aiogram = project.model.component("aiogram")
+    aiogram2 = any(name.startswith(_AIOGRAM2) for name in imports)
+    if aiogram2 or (aiogram is not None and aiogram.major == 2):
+        return "`RetryAfter` (`.timeout`)"
+    return "`TelegramRetryAfter`"
+
+
+def callers_pass_few(
+    project: Project, files: ParsedFiles, parsed: ParsedFile, found: Broadcast
+) -> bool:
+    """True when every call of the function hands a handful of chats to the iterated
+    parameter (`_send_to(bot, [owner_id], text)`, `notify(bot, admin_ids())`)."""
+    target = current_function_name(parsed)
+    if target is None or found.parameter is None:
+        return False
+    position, name = found.parameter
+    passed = call_site_arguments(project, files, target, position, name)
+    return bool(passed) and all(a is not None and few_chats(a) for a in passed)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.analysis.flow import spawned_names
 from prodready.analysis.guards import handles_some, is_forever, unguarded_awaits
-from prodready.analysis.names import dotted_name
 from prodready.analysis.revisit import function_at
 from prodready.analysis.walk import iter_body
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Practice, Severity
 from prodready.rules.api import ProjectContext, project_rule
+from prodready.rules.supervision import escaping_points, spawned_functions
 
 META = RuleMeta(
     id="ASY012",
@@ -77,54 +76,12 @@ stops the service visibly instead of silently.""",
     practices=(Practice.TASK_SUPERVISION,),
 )
 
-_SPAWNERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn"})
 _DEPTH = 2  # how many calls down an awaited function may keep its errors to itself
-
-
-def _spawned(ctx: ProjectContext) -> set[str]:
-    """Short names of the functions some file of the project starts as a task."""
-    jobs = ctx.project.model.jobs
-    names = {job.function.rsplit(".", 1)[-1] for job in jobs if job.kind == "task-loop"}
-    for fact in ctx.project.facts:
-        calls = [*fact.module_calls, *(c for f in fact.functions for c in f.calls)]
-        spawns = any(c.rsplit(".", 1)[-1] in _SPAWNERS for c in calls)
-        parsed = ctx.file(fact.path) if spawns else None
-        names |= spawned_names(parsed.tree) if parsed is not None else set()
-    return names
-
-
-def _callees(ctx: ProjectContext, caller: str, point: ast.AST) -> list[str]:
-    """The project functions `point` awaits: the callee the call graph links, else every
-    project function of that name."""
-    call = point.value if isinstance(point, ast.Await) else None
-    func = call.func if isinstance(call, ast.Call) else None
-    short = (dotted_name(func) or "").rsplit(".", 1)[-1] if func is not None else ""
-    graph = ctx.project.calls
-    named = [c for c in graph.callees(caller) if c.rsplit(".", 1)[-1] == short]
-    return named or [f for f in graph.functions if short and f.rsplit(".", 1)[-1] == short]
-
-
-def _escapes(ctx: ProjectContext, caller: str, points: list[ast.AST], depth: int) -> list[ast.AST]:
-    """The points an exception can escape from: not an await of a project function whose
-    own unguarded awaits are all safe in turn (followed `depth` calls down)."""
-    escaping = []
-    for point in points:
-        callees = _callees(ctx, caller, point) if depth > 0 else []
-        safe = bool(callees)
-        for callee in callees:
-            info = ctx.project.calls.functions[callee]
-            parsed = ctx.file(info.evidence.path)
-            node = function_at(parsed, info.evidence.line) if parsed is not None else None
-            inner = unguarded_awaits(node.body) if node is not None else [point]
-            safe = safe and not _escapes(ctx, callee, inner, depth - 1)
-        if not safe:
-            escaping.append(point)
-    return escaping
 
 
 @project_rule(META)
 def check(ctx: ProjectContext) -> Iterator[Finding]:
-    spawned = _spawned(ctx)
+    spawned = spawned_functions(ctx.project, ctx.files)
     for name, info in ctx.project.calls.functions.items():
         if not info.is_async or name.rsplit(".", 1)[-1] not in spawned:
             continue
@@ -133,7 +90,8 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
         for loop in iter_body(function) if function is not None else ():
             if not isinstance(loop, ast.While) or not is_forever(loop.test):
                 continue
-            escaping = _escapes(ctx, name, unguarded_awaits(loop.body), _DEPTH)
+            points = unguarded_awaits(loop.body)
+            escaping = escaping_points(ctx.project, ctx.files, name, points, _DEPTH)
             if not escaping or parsed is None or function is None:
                 continue
             shown = ast.unparse(escaping[0]).splitlines()[0][:50]

@@ -6,11 +6,8 @@ import ast
 import re
 from collections.abc import Iterator
 
-from prodready.analysis.names import dotted_name
-from prodready.analysis.revisit import current_function_name, function_at, walk_semantic
-from prodready.analysis.semantic import FunctionNode
+from prodready.analysis.revisit import call_to, current_function_name, function_at, walk_semantic
 from prodready.analysis.source import ParsedFile
-from prodready.analysis.walk import iter_body
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -86,10 +83,9 @@ With AnyIO: `await anyio.to_thread.run_sync(fn, *args)`.""",
     ),
 )
 
-# Async code that runs before the service serves anyone (blocking there delays start-up only),
-# and command-line tools, where nothing else shares the loop.
+# Async code that runs before the service serves anyone: blocking there delays start-up only.
 _START_UP = re.compile(r"(^|_)(main|startup|start_up|preflight|setup|init|bootstrap|migrate)($|_)")
-_CLI = ("argparse", "click", "typer")
+_CLI = ("argparse", "click", "typer")  # command-line tools: nothing else shares their loop
 
 
 def _walk(
@@ -113,15 +109,6 @@ def _walk(
             yield ctx.finding(parsed, node, message, confidence=confidence)
 
 
-def _call_of(function: FunctionNode, callee: str) -> ast.Call | None:
-    short = callee.rsplit(".", 1)[-1]
-    for node in iter_body(function):
-        called = dotted_name(node.func) if isinstance(node, ast.Call) else None
-        if isinstance(node, ast.Call) and called and called.rsplit(".", 1)[-1] == short:
-            return node
-    return None
-
-
 def _one_level_down(
     ctx: ProjectContext, sync: dict[str, Blocking], cli: set[str]
 ) -> Iterator[Finding]:
@@ -133,7 +120,7 @@ def _one_level_down(
         parsed = ctx.file(info.evidence.path) if callees else None
         function = function_at(parsed, info.evidence.line) if parsed is not None else None
         for callee in callees:
-            site = _call_of(function, callee) if function is not None else None
+            site = call_to(function, callee) if function is not None else None
             if site is None or parsed is None:
                 continue
             found = sync[callee]

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.analysis.bindings import binding_scope
+from prodready.analysis.check_then_act import membership_check, write_after_await
 from prodready.analysis.names import dotted_name
-from prodready.analysis.walk import iter_subtree
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
 from prodready.rules.api import FileContext, file_rule
-from prodready.rules.matchers import is_none, mutable_container_kind
+from prodready.rules.matchers import mutable_container_kind
 
 META = RuleMeta(
     id="ASY013",
@@ -66,23 +65,6 @@ For state shared between processes use the database (a unique constraint and
 )
 
 _LOCKISH = ("lock", "semaphore", "mutex")
-# Awaited work that only reads: two tasks doing it twice waste a call, nothing more.
-_READS = re.compile(r"_?(get|fetch|load|read|find|lookup|list|query|search|count|sleep)(_|$)")
-
-
-def _checked(test: ast.expr) -> tuple[ast.expr, ast.expr] | None:
-    """(container, key) of `key not in c`, `not c.get(key)`, `c.get(key) is None`."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        op, right = test.ops[0], test.comparators[0]
-        if isinstance(op, ast.NotIn):
-            return right, test.left
-        if isinstance(op, ast.Is) and is_none(right):
-            test = ast.UnaryOp(op=ast.Not(), operand=test.left)
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        call = test.operand
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.args:
-            return (call.func.value, call.args[0]) if call.func.attr == "get" else None
-    return None
 
 
 def _shared(container: ast.expr, ctx: FileContext) -> bool:
@@ -93,47 +75,6 @@ def _shared(container: ast.expr, ctx: FileContext) -> bool:
         kind = mutable_container_kind(value, ctx.semantic.qualified_name) if value else None
         return kind is not None and isinstance(scope, ast.Module)
     return isinstance(container, ast.Attribute) and dotted_name(container.value) == "self"
-
-
-def _writes(node: ast.AST, container: str, key: str) -> bool:
-    targets = node.targets if isinstance(node, ast.Assign) else []
-    if isinstance(node, ast.AugAssign | ast.AnnAssign):
-        targets = [node.target]
-    for target in targets:
-        if isinstance(target, ast.Subscript) and ast.dump(target.slice) == key:
-            return dotted_name(target.value) == container
-    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-        func = node.value.func
-        first = node.value.args[0] if node.value.args else None
-        if isinstance(func, ast.Attribute) and func.attr in {"add", "setdefault"} and first:
-            return dotted_name(func.value) == container and ast.dump(first) == key
-    return False
-
-
-def _awaited_work(node: ast.AST) -> str | None:
-    """The name of what an `await` runs (`payments.create_invoice`); "" when not a call."""
-    if isinstance(node, ast.Await):
-        call = node.value
-        return (dotted_name(call.func) or "") if isinstance(call, ast.Call) else ""
-    return "" if isinstance(node, ast.AsyncWith | ast.AsyncFor) else None
-
-
-def _write_after_await(
-    body: list[ast.stmt], container: str, key: str
-) -> tuple[ast.AST, str] | None:
-    """The first write of `container[key]` in `body` and the work awaited before it, when
-    that work may change something (two reads of the same thing are only wasted work)."""
-    awaited: list[str] = []
-    for statement in body:
-        for node in iter_subtree(statement, same_scope=True):
-            if _writes(node, container, key):
-                awaited += [w for n in iter_subtree(node) if (w := _awaited_work(n)) is not None]
-                acting = [w for w in awaited if not _READS.match(w.rsplit(".", 1)[-1])]
-                return (node, acting[0]) if acting else None
-            work = _awaited_work(node)
-            if work is not None:
-                awaited.append(work)
-    return None
 
 
 def _under_lock(ctx: FileContext) -> bool:
@@ -147,14 +88,14 @@ def _under_lock(ctx: FileContext) -> bool:
 
 @file_rule(META, on=(ast.If,))
 def check(node: ast.If, ctx: FileContext) -> Iterator[Finding]:
-    found = _checked(node.test)
+    found = membership_check(node.test)
     if found is None or not ctx.semantic.in_async_function():
         return
     container, key = found
     name = dotted_name(container)
     if name is None or not _shared(container, ctx) or _under_lock(ctx):
         return
-    acted = _write_after_await(node.body, name, ast.dump(key))
+    acted = write_after_await(node.body, name, ast.dump(key))
     if acted is None:
         return
     write, work = acted

@@ -6,14 +6,18 @@ import ast
 from collections.abc import Iterator
 
 from prodready.analysis.project.profile import first_import
-from prodready.analysis.revisit import call_site_arguments, current_function_name, walk_semantic
-from prodready.analysis.source import ParsedFile
+from prodready.analysis.revisit import walk_semantic
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Practice, Severity
 from prodready.rules.api import ProjectContext, project_rule
-from prodready.rules.broadcast import Broadcast, broadcast_at, few_chats
-from prodready.rules.outbound import MESSAGE_SHORTCUTS, TELEGRAM_SEND_METHODS
+from prodready.rules.broadcast import (
+    Broadcast,
+    broadcast_at,
+    callers_pass_few,
+    flood_error,
+    sender_paths,
+)
 
 META = RuleMeta(
     id="RES005",
@@ -87,30 +91,7 @@ With python-telegram-bot configure the limiter once:
     practices=(Practice.RETRY_BACKOFF,),
 )
 
-_SENDERS = TELEGRAM_SEND_METHODS | MESSAGE_SHORTCUTS
-# Libraries that throttle (and retry) every send of the bot once configured.
-_AIOGRAM2 = ("aiogram.utils.exceptions", "aiogram.utils.executor", "aiogram.dispatcher")
 _GLOBAL_LIMITERS = ("telegram.ext.AIORateLimiter", "aiogram_broadcaster")
-
-
-def _candidate_paths(ctx: ProjectContext) -> list[str]:
-    paths = {
-        info.evidence.path
-        for info in ctx.project.calls.functions.values()
-        if any(call.rsplit(".", 1)[-1] in _SENDERS for call in info.calls)
-    }
-    return sorted(paths)
-
-
-def _flood_error(parsed: ParsedFile, ctx: ProjectContext) -> str:
-    imports = tuple(parsed.semantic.imports.bindings.values())
-    if any(name.startswith("telegram") for name in imports):
-        return "`telegram.error.RetryAfter`"
-    aiogram = ctx.project.model.component("aiogram")
-    aiogram2 = any(name.startswith(_AIOGRAM2) for name in imports)
-    if aiogram2 or (aiogram is not None and aiogram.major == 2):
-        return "`RetryAfter` (`.timeout`)"
-    return "`TelegramRetryAfter`"
 
 
 def _message(found: Broadcast, flood: str) -> tuple[str, Severity | None, Confidence | None]:
@@ -126,32 +107,19 @@ def _message(found: Broadcast, flood: str) -> tuple[str, Severity | None, Confid
     return text, None, None
 
 
-def _callers_pass_few(ctx: ProjectContext, parsed: ParsedFile, found: Broadcast) -> bool:
-    """True when every call of the function hands a handful of chats to the iterated
-    parameter (`_send_to(bot, [owner_id], text)`, `notify(bot, admin_ids())`)."""
-    target = current_function_name(parsed)
-    if target is None or found.parameter is None:
-        return False
-    position, name = found.parameter
-    passed = call_site_arguments(ctx.project, ctx.files, target, position, name)
-    return bool(passed) and all(a is not None and few_chats(a) for a in passed)
-
-
 @project_rule(META)
 def check(ctx: ProjectContext) -> Iterator[Finding]:
     if first_import(ctx.project, _GLOBAL_LIMITERS) is not None:
-        return
-    for path in _candidate_paths(ctx):
+        return  # PTB's AIORateLimiter / aiogram-broadcaster throttle every send of the bot
+    for path in sender_paths(ctx.project):
         parsed = ctx.file(path)
         if parsed is None:
             continue
         for node in walk_semantic(parsed):
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            found = broadcast_at(node, parsed.semantic) if isinstance(node, ast.Call) else None
+            if found is None or found.flood_handled:
                 continue
-            if node.func.attr not in _SENDERS:
+            if callers_pass_few(ctx.project, ctx.files, parsed, found):
                 continue
-            found = broadcast_at(node, parsed.semantic)
-            if found is None or found.flood_handled or _callers_pass_few(ctx, parsed, found):
-                continue
-            text, severity, confidence = _message(found, _flood_error(parsed, ctx))
+            text, severity, confidence = _message(found, flood_error(parsed, ctx.project))
             yield ctx.finding(parsed, node, text, severity=severity, confidence=confidence)
