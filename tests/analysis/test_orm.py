@@ -145,3 +145,22 @@ def test_serialized_nodes(body: str, whole: bool, locked_line: int) -> None:
     assert serialised is whole
     lines = {n.lineno for n in ast.walk(function) if id(n) in under and isinstance(n, ast.stmt)}
     assert lines == ({locked_line} if locked_line else set())
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("s = make()\n    async with s:\n        pass", "owned"),
+        ("s = make()\n    async with s.begin():\n        pass", "owned"),
+        ("s = make()\n    try:\n        pass\n    finally:\n        await s.close()", "owned"),
+        ("s = make()\n    return Repo(s)", "owned"),
+        ("s = make()\n    data['session'] = s", "owned"),
+        ("s = make()\n    await stack.enter_async_context(s)", "owned"),
+        ("s = make()\n    await s.commit()\n    await s.close()", "happy-path"),
+        ("s = make()\n    return s.query(User).count()", "leaked"),
+        ("s = make()\n    await s.get(User, 1)", "leaked"),
+    ],
+)
+def test_session_lifetime(body: str, expected: str) -> None:
+    function = _function(f"async def f(make, data, stack):\n    {body}")
+    assert orm.session_lifetime(function, "s") == expected

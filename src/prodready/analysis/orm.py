@@ -404,3 +404,62 @@ def returns_rows(iterable: ast.expr, values: Values) -> bool:
         for n in iter_subtree(value)
         if isinstance(n, ast.Call)
     )
+
+
+_HANDOVER = frozenset(
+    {"enter_async_context", "enter_context", "closing", "aclosing", "push_async_callback"}
+)
+_CLOSES = frozenset({"close", "aclose", "__aexit__", "__exit__"})
+_ENDS = _CLOSES | {"commit", "rollback"}
+
+
+def _is(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _takes_over(node: ast.AST, name: str) -> bool:
+    """`async with name` / `name.begin()`, `return` / `yield` using it, stored in an attribute
+    or a subscript, handed to an exit stack or `closing()`."""
+    uses = False
+    if isinstance(node, ast.withitem):
+        expr = node.context_expr
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+            expr = expr.func.value
+        return _is(expr, name)
+    if isinstance(node, ast.Return | ast.Yield | ast.YieldFrom) and node.value is not None:
+        uses = True
+    elif isinstance(node, ast.Assign):
+        uses = any(isinstance(t, ast.Attribute | ast.Subscript) for t in node.targets)
+    elif isinstance(node, ast.Call):
+        method = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
+        return method in _HANDOVER and any(_is(a, name) for a in node.args)
+    value = getattr(node, "value", None)
+    return uses and value is not None and _passes(value, name)
+
+
+def _passes(value: ast.expr, name: str) -> bool:
+    """`value` carries the object itself (`session`, `Repo(session)`, `(a, session)`), not
+    only something read from it (`session.query(User).count()`)."""
+    read_from = {id(n.value) for n in iter_subtree(value) if isinstance(n, ast.Attribute)}
+    return any(_is(n, name) and id(n) not in read_from for n in iter_subtree(value))
+
+
+def session_lifetime(function: FunctionNode, name: str) -> str:
+    """How the function ends the session (or connection) in its local `name`: "owned" when
+    something guarantees the end or takes it over (see `_takes_over`, or `name.close()` in a
+    `finally:`); "happy-path" when it is closed, committed or rolled back only outside
+    `finally:`; "leaked" when none of these."""
+    finally_ids: set[int] = set()
+    ended = False
+    for node in iter_body(function):
+        if isinstance(node, ast.Try):
+            for statement in node.finalbody:
+                finally_ids.update(id(n) for n in iter_subtree(statement, same_scope=True))
+        if _takes_over(node, name):
+            return "owned"
+        func = node.func if isinstance(node, ast.Call) else None
+        if isinstance(func, ast.Attribute) and _is(func.value, name) and func.attr in _ENDS:
+            if func.attr in _CLOSES and id(node) in finally_ids:
+                return "owned"
+            ended = True
+    return "happy-path" if ended else "leaked"
