@@ -74,6 +74,8 @@ KNOWN_PYPI = frozenset(
         "aiosmtplib",
         "aioboto3",
         "truststore",
+        "stripe",
+        "yookassa",
     }
 )
 _FENCE = re.compile(r"```python\n(.*?)```", re.S)

@@ -1,0 +1,171 @@
+"""The code of a call-graph function: its parsed file and its `def` node, found by name.
+
+Project rules follow handlers and routes through `project.calls`; when they need to read a
+function's body (what it writes, what it compares) they ask here. Each file's defs are
+indexed once (by their `def` line, the call graph's evidence line) and kept in its memo.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from prodready.analysis.names import dotted_name
+from prodready.analysis.project.build import Project
+from prodready.analysis.semantic import FunctionNode
+from prodready.analysis.source import ParsedFile, ParsedFiles
+from prodready.analysis.walk import iter_body, iter_statements
+
+_MEMO = "bodies.defs_by_line"
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A project function: its call-graph name, its file and its `def` node."""
+
+    name: str
+    parsed: ParsedFile
+    node: FunctionNode
+
+    @property
+    def path(self) -> str:
+        return self.parsed.source.path
+
+    @property
+    def short(self) -> str:
+        return self.name.rsplit(".", 1)[-1]
+
+
+def _defs_by_line(parsed: ParsedFile) -> dict[int, FunctionNode]:
+    return {
+        node.lineno: node
+        for node in iter_statements(parsed.tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+# Calls that run a function given by reference later: `background_tasks.add_task(f, x)`,
+# `loop.run_in_executor(None, f)` (`asyncio.create_task(f(x))` is a call already).
+SPAWNERS = frozenset(
+    {
+        "add_task",
+        "create_task",
+        "ensure_future",
+        "run_in_executor",
+        "to_thread",
+        "start_soon",
+        "spawn",
+        "enqueue",
+        "enqueue_job",
+        "submit",
+        "call_soon",
+        "call_later",
+    }
+)
+
+
+@dataclass(slots=True)
+class Code:
+    """The project's functions as code, for one rule's check: bodies by call-graph name,
+    what a function reaches, who calls it. Indexes are built on first use."""
+
+    project: Project
+    files: ParsedFiles
+    _suffixes: dict[str, str] | None = None
+    _callers: dict[str, list[str]] | None = None
+
+    def body(self, name: str) -> Body | None:
+        """The function `name` of the call graph, read from its file; None when unknown."""
+        info = self.project.calls.functions.get(name)
+        parsed = self.files.get(info.evidence.path) if info is not None else None
+        if info is None or parsed is None:
+            return None
+        node = parsed.memoized(_MEMO, lambda: _defs_by_line(parsed)).get(info.evidence.line)
+        return Body(name, parsed, node) if node is not None else None
+
+    def callers(self, name: str) -> tuple[str, ...]:
+        """The project functions that call `name` directly."""
+        if self._callers is None:
+            self._callers = {}
+            for caller, callees in self.project.calls.edges.items():
+                for callee in callees:
+                    self._callers.setdefault(callee, []).append(caller)
+        return tuple(self._callers.get(name, ()))
+
+    def reach(self, start: str, depth: int = 5) -> list[Body]:
+        """`start` and the project functions it reaches in at most `depth` steps — calls
+        (also those the call graph left unlinked across a namespace package), and functions
+        handed to `add_task` / `run_in_executor` by reference — breadth first."""
+        seen = {start: 0}
+        order = [start]
+        found: list[Body] = []
+        position = 0
+        while position < len(order):
+            name = order[position]
+            position += 1
+            body = self.body(name)
+            if body is None:
+                continue
+            found.append(body)
+            if seen[name] >= depth:
+                continue
+            for callee in self.callees(name, body):
+                if callee not in seen:
+                    seen[callee] = seen[name] + 1
+                    order.append(callee)
+        return found
+
+    def callees(self, name: str, body: Body) -> list[str]:
+        """What `name` calls: the call graph's edges, calls it missed, functions by reference."""
+        found = list(self.project.calls.callees(name))
+        found += self._unlinked(name)
+        found += self._by_reference(body)
+        return list(dict.fromkeys(found))
+
+    def _unlinked(self, name: str) -> Iterator[str]:
+        """Calls the call graph left unlinked, found by a unique dotted suffix: the imports
+        name `app.utils.auth.check`, the review named the module `utils.auth`."""
+        if self._suffixes is None:
+            self._suffixes = _by_suffix(self.project.calls.functions)
+        functions = self.project.calls.functions
+        info = functions.get(name)
+        for call in info.calls if info is not None else ():
+            if call.startswith("*.") or call in functions:
+                continue
+            parts = call.split(".")
+            for cut in range(1, len(parts) - 1):
+                found = self._suffixes.get(".".join(parts[cut:]))
+                if found is not None:
+                    yield found
+                    break
+
+    def _by_reference(self, body: Body) -> Iterator[str]:
+        """Project functions `body` hands to a task runner by reference (not by a call)."""
+        module = body.parsed.source.module
+        imports = body.parsed.semantic.imports
+        functions = self.project.calls.functions
+        for node in iter_body(body.node):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            method = func.attr if isinstance(func, ast.Attribute) else dotted_name(func)
+            if method not in SPAWNERS:
+                continue
+            for argument in node.args:
+                dotted = dotted_name(argument)
+                if dotted is None:
+                    continue
+                for candidate in (f"{module}.{dotted}", imports.qualified_name(argument) or ""):
+                    if candidate in functions:
+                        yield candidate
+                        break
+
+
+def _by_suffix(functions: Iterable[str]) -> dict[str, str]:
+    counts: dict[str, list[str]] = {}
+    for name in functions:
+        parts = name.split(".")
+        for cut in range(1, len(parts) - 1):
+            counts.setdefault(".".join(parts[cut:]), []).append(name)
+    return {suffix: names[0] for suffix, names in counts.items() if len(names) == 1}

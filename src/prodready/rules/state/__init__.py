@@ -1,0 +1,1 @@
+"""Dimension 6: race conditions and state-machine safety."""
