@@ -134,3 +134,32 @@ def stored_for_reuse(function: FunctionNode, call: ast.Call) -> bool:
                 for t in targets
             )
     return False
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_LEAVES = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def deciding_ifs(function: FunctionNode, target: ast.stmt) -> list[ast.If]:
+    """The `if` statements of the function that decide whether `target` runs: those that
+    enclose it, and earlier guards (`if ...: return` / `raise` / `continue` / `break`) in a
+    block that holds it or one of its parents. Innermost first."""
+    parents: dict[int, ast.AST] = {}
+    for node in iter_body(function):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    found: list[ast.If] = []
+    current: ast.AST = target
+    while current is not function:
+        parent = parents.get(id(current), function)
+        if isinstance(parent, ast.If) and current is not parent.test:
+            found.append(parent)
+        for name in _BLOCKS:
+            block = getattr(parent, name, None)
+            if isinstance(block, list) and any(item is current for item in block):
+                before = block[: next(i for i, s in enumerate(block) if s is current)]
+                found += [
+                    s for s in before if isinstance(s, ast.If) and isinstance(s.body[-1], _LEAVES)
+                ]
+        current = parent
+    return found
