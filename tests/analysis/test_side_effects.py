@@ -58,7 +58,9 @@ def test_guarded_region_is_the_if_body_or_what_follows_a_guard() -> None:
     first_if, guard = function.body[0], function.body[2]
     assert isinstance(first_if, ast.If) and isinstance(guard, ast.If)
     write, late_write = first_if.body[0], function.body[4]
-    lines = {getattr(n, "lineno", 0) for n in side_effects.guarded_region(function, first_if, write)}
+    region = side_effects.guarded_region(function, first_if, write)
+    lines = {getattr(n, "lineno", 0) for n in region}
     assert lines == {4}
-    after = {getattr(n, "lineno", 0) for n in side_effects.guarded_region(function, guard, late_write)}
+    late = side_effects.guarded_region(function, guard, late_write)
+    after = {getattr(n, "lineno", 0) for n in late}
     assert 12 in after and 9 not in after and 11 not in after
