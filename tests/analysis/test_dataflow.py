@@ -74,3 +74,24 @@ def test_stored_for_reuse(body: str, kept: bool) -> None:
 def test_closes_something() -> None:
     assert dataflow.closes_something(_function("async def f(e):\n    await e.dispose()"))
     assert not dataflow.closes_something(_function("async def f(e):\n    await e.connect()"))
+
+
+def test_deciding_ifs_are_enclosing_ifs_and_earlier_guards() -> None:
+    function = _function(
+        "async def f(order):\n"
+        "    if order.used:\n"  # 2: a guard
+        "        return\n"
+        "    if order.note:\n"  # 4: not a guard (no exit)
+        "        pass\n"
+        "    for x in order.items:\n"
+        "        if x.skip:\n"  # 7: a guard of the loop body
+        "            continue\n"
+        "        if order.status == 'new':\n"  # 9: encloses the write
+        "            order.status = 'paid'\n"  # 10
+    )
+    loop = function.body[2]
+    assert isinstance(loop, ast.For)
+    enclosing = loop.body[1]
+    assert isinstance(enclosing, ast.If)
+    write = enclosing.body[0]
+    assert sorted(i.lineno for i in dataflow.deciding_ifs(function, write)) == [2, 7, 9]
