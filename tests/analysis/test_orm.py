@@ -164,3 +164,20 @@ def test_serialized_nodes(body: str, whole: bool, locked_line: int) -> None:
 def test_session_lifetime(body: str, expected: str) -> None:
     function = _function(f"async def f(make, data, stack):\n    {body}")
     assert orm.session_lifetime(function, "s") == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("x = await session.scalars(select(User))", ("User", False)),
+        ("x = (await session.scalars(select(User).with_for_update())).all()", ("User", True)),
+        ("r = await session.execute(select(User))\n    x = r.scalars().all()", ("User", False)),
+        ("x = session.query(User).filter(User.ok).all()", ("User", False)),
+        ("x = (await session.execute(select(User.id))).all()", None),  # Rows
+        ("x = await repo.list_users()", None),
+    ],
+)
+def test_rows_load(body: str, expected: tuple[str, bool] | None) -> None:
+    value, values = _last_value(f"async def f(session, repo):\n    {body}")
+    found = orm.rows_load(value, values)
+    assert (None if found is None else (found.model, found.locked)) == expected

@@ -182,6 +182,30 @@ def row_load(expr: ast.expr, values: Values) -> RowLoad | None:
     return RowLoad(source.model, source.locked, node) if source is not None else None
 
 
+def rows_load(expr: ast.expr, values: Values, follow: bool = True) -> RowLoad | None:
+    """The ORM objects a collection holds when it comes from a query: `await
+    session.scalars(stmt)`, `(...).scalars().all()`, `session.query(User).all()`, or a local
+    assigned one of those (`users = result.scalars().all()`)."""
+    node = _unawait(expr)
+    if isinstance(node, ast.Name) and follow:
+        loads = [rows_load(v, values, follow=False) for v in values.get(node.id, ())]
+        known = [load for load in loads if load is not None]
+        return known[0] if known and len(known) == len(loads) else None
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return None
+    method, receiver = node.func.attr, node.func.value
+    source: Statement | None = None
+    if method == "scalars" and node.args:
+        source = statement(node.args[0], values)
+        source = source if source is not None and source.kind in {"select", "query"} else None
+    elif method in {"all", "fetchall", "scalars", "unique"} and not node.args:
+        source = _result_source(receiver, values, method == "scalars", frozenset())
+        if source is None and method == "all":
+            query = statement(node, values)
+            source = query if query is not None and query.kind == "query" else None
+    return RowLoad(source.model, source.locked, node) if source is not None else None
+
+
 def _result_source(
     receiver: ast.expr, values: Values, scalar: bool, seen: frozenset[str]
 ) -> Statement | None:
@@ -295,6 +319,9 @@ class LoadedRows:
                 for target in targets:
                     if isinstance(target, ast.Name):
                         events.setdefault(target.id, []).append(_Event(node.lineno, load))
+            elif isinstance(node, ast.For | ast.AsyncFor) and isinstance(node.target, ast.Name):
+                each = rows_load(node.iter, values)
+                events.setdefault(node.target.id, []).append(_Event(node.lineno, each))
             elif isinstance(node, ast.Call) and _refresh_locks(node):
                 name = node.args[0].id  # type: ignore[attr-defined]
                 locked = RowLoad("", True, node)
