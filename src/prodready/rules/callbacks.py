@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
 
 from prodready.analysis.names import dotted_name
 from prodready.analysis.project.bodies import Body, Code
 from prodready.analysis.project.build import Project
 from prodready.analysis.project.model import Route
 from prodready.analysis.project.value_flow import STATUS_WORDS
+from prodready.analysis.project.writes import Write, write_of
 from prodready.analysis.walk import iter_body
 from prodready.rules.outbound import external_call_library
 
@@ -44,7 +44,8 @@ _REFETCH = re.compile(
 _LOADS = re.compile(r"execute|scalar|get|select|find|first|one|fetch|query|filter|load", re.I)
 _EXITS = (ast.Return, ast.Raise, ast.Continue)
 _PATH_SECRET = re.compile(r"secret|token|key", re.I)
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "*", "DELETE"})
+# A provider may call back with GET (FreeKassa, Robokassa can); OPTIONS / HEAD never act.
+CALLBACK_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "*", "DELETE"})
 
 
 def _resolve(project: Project, module: str, written: str) -> str | None:
@@ -58,9 +59,13 @@ def _resolve(project: Project, module: str, written: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def route_code(code: Code, route: Route) -> list[Body]:
+Reached = list[tuple[Body, int]]
+_ENTRY_DEPTH = 2  # checks of where a request comes from sit at the entry, not deep inside
+
+
+def route_code(code: Code, route: Route) -> Reached:
     """The route's function, what it reaches, and what its dependencies and the app's
-    middlewares reach."""
+    middlewares reach; each with its distance in calls from the nearest of them."""
     project = code.project
     module = route.function.rsplit(".", 1)[0]
     starts = [route.function]
@@ -70,22 +75,36 @@ def route_code(code: Code, route: Route) -> list[Body]:
             found = _resolve(project, hook.function.rsplit(".", 1)[0], hook.function)
             starts += [found] if found else []
             starts += [f for f in project.calls.functions if f.startswith(hook.function + ".")]
-    seen: dict[str, Body] = {}
+    seen: dict[str, tuple[Body, int]] = {}
     for start in starts:
-        for body in code.reach(start):
-            seen.setdefault(body.name, body)
-    return list(seen.values())
+        for body, depth in code.reach_with_depth(start):
+            if body.name not in seen or seen[body.name][1] > depth:
+                seen[body.name] = (body, depth)
+    return sorted(seen.values(), key=lambda pair: pair[1])
+
+
+def first_write(reached: Reached) -> tuple[Write, int] | None:
+    """The first write the route's code makes, with its depth."""
+    for body, depth in reached:
+        found = write_of(body)
+        if found is not None:
+            return found, depth
+    return None
 
 
 def _compares_secret(node: ast.Compare) -> bool:
+    """`expected != SIGN`, `hmac_hex == data["signature"]`: an equality on a signature."""
+    if not all(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops):
+        return False
     return any(_SECRET_WORDS.search(ast.unparse(side)) for side in (node.left, *node.comparators))
 
 
-def verification(project: Project, route: Route, bodies: Iterable[Body]) -> str | None:
-    """How the route's code checks the callback is genuine, or None."""
+def verification(project: Project, route: Route, reached: Reached) -> str | None:
+    """How the route's code checks the callback is genuine (at its entry: the route, its
+    dependencies and middlewares, and what they call directly), or None."""
     if _PATH_SECRET.search(route.path) and "{" in route.path:
         return f"a secret in the path {route.path}"
-    for body in bodies:
+    for body in (body for body, depth in reached if depth <= _ENTRY_DEPTH):
         for node in iter_body(body.node):
             if isinstance(node, ast.Call):
                 called = dotted_name(node.func) or _attr(node.func)  # SecurityHelper().x(...)
@@ -124,7 +143,8 @@ def _loaded_names(body: Body) -> set[str]:
         calls = [n for n in ast.walk(node.value) if isinstance(n, ast.Call)]
         if any(external_call_library(imports.qualified_name(c.func) or "") for c in calls):
             continue
-        if any(_LOADS.search(dotted_name(c.func) or _attr(c.func)) for c in calls):
+        awaited = isinstance(node.value, ast.Await)  # a repository call: `await repo.get(id)`
+        if awaited or any(_LOADS.search(dotted_name(c.func) or _attr(c.func)) for c in calls):
             names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     return names
 
@@ -196,9 +216,27 @@ def _signal(node: ast.AST, loaded: set[str]) -> str:
     return ""
 
 
-def deduplication(bodies: Iterable[Body]) -> str | None:
-    """How the route's code makes a repeated callback a no-op, or None."""
-    for body in bodies:
+def _called_before(caller: Body, callee: Body, line: int) -> bool:
+    """`caller` calls `callee` on a line before `line`."""
+    return any(
+        isinstance(node, ast.Call)
+        and (dotted_name(node.func) or _attr(node.func)).rsplit(".", 1)[-1] == callee.short
+        and node.lineno < line
+        for node in iter_body(caller.node)
+    )
+
+
+def deduplication(reached: Reached, write: Write, depth: int) -> str | None:
+    """How the route's code makes a repeated callback a no-op, or None. Code at most `depth`
+    (the write's) calls deep counts, and a helper one level deeper when the writing function
+    calls it before the write (a locked loader, a seen-check): a guard that runs after the
+    write, or far below it, protects nothing."""
+    writer = next((body for body, _ in reached if body.name == write.function), None)
+    for body, at in reached:
+        if at > depth + 1 or (
+            at == depth + 1 and (writer is None or not _called_before(writer, body, write.line))
+        ):
+            continue
         loaded = _loaded_names(body)
         for node in iter_body(body.node):
             text = _signal(node, loaded)

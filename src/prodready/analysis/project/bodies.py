@@ -97,9 +97,13 @@ class Code:
         """`start` and the project functions it reaches in at most `depth` steps — calls
         (also those the call graph left unlinked across a namespace package), and functions
         handed to `add_task` / `run_in_executor` by reference — breadth first."""
+        return [body for body, _ in self.reach_with_depth(start, depth)]
+
+    def reach_with_depth(self, start: str, depth: int = 5) -> list[tuple[Body, int]]:
+        """`reach`, each function with the number of calls from `start` to it."""
         seen = {start: 0}
         order = [start]
-        found: list[Body] = []
+        found: list[tuple[Body, int]] = []
         position = 0
         while position < len(order):
             name = order[position]
@@ -107,7 +111,7 @@ class Code:
             body = self.body(name)
             if body is None:
                 continue
-            found.append(body)
+            found.append((body, seen[name]))
             if seen[name] >= depth:
                 continue
             for callee in self.callees(name, body):
@@ -156,7 +160,10 @@ class Code:
                 dotted = dotted_name(argument)
                 if dotted is None:
                     continue
-                for candidate in (f"{module}.{dotted}", imports.qualified_name(argument) or ""):
+                owner = body.name.rsplit(".", 1)[0]  # `self._sync` -> the method's class
+                method = f"{owner}.{dotted[5:]}" if dotted.startswith("self.") else ""
+                qualified = imports.qualified_name(argument) or ""
+                for candidate in (f"{module}.{dotted}", qualified, method):
                     if candidate in functions:
                         yield candidate
                         break

@@ -39,7 +39,8 @@ _DEPENDS = frozenset({"Depends", "Security"})
 _VALIDATOR_NAME = re.compile(
     r"(valid|verif|check)\w*(init_?data|web_?app)|init_?data\w*(valid|verif|check)", re.I
 )
-_MENTIONS = re.compile(r"init_?data|tgwebappdata|parse_webapp|[\"']tma\b", re.I)
+_MENTIONS = ("initdata", "init_data", "init-data", "tgwebappdata", "parse_webapp", "'tma", '"tma')
+_VALIDATION_DEPTH = 3  # the check sits in the entry, a dependency or a helper near them
 _TMA = frozenset({"tma", "tma "})
 
 
@@ -166,23 +167,27 @@ def _entries(code: Code, name: str, depth: int = 4) -> set[str]:
     return found | frontier
 
 
-def _validated(code: Code, entry: str) -> bool:
-    bodies = code.reach(entry)
-    start = code.body(entry)
-    for dependency in dependencies(code.project, start) if start is not None else []:
-        bodies += code.reach(dependency)
-    return any(validates_init_data(body) for body in bodies)
+def _validated(code: Code, entry: str, known: dict[str, bool]) -> bool:
+    """The entry, its dependencies or the functions near them check the signature."""
+    if entry not in known:
+        bodies = code.reach(entry, _VALIDATION_DEPTH)
+        start = code.body(entry)
+        for dependency in dependencies(code.project, start) if start is not None else []:
+            bodies += code.reach(dependency, _VALIDATION_DEPTH)
+        known[entry] = any(validates_init_data(body) for body in bodies)
+    return known[entry]
 
 
 def unvalidated_reads(code: Code, candidates: Iterable[str]) -> list[Read]:
     """initData reads in the functions `candidates` that a caller's path never validates."""
     unsafe: list[Read] = []
+    known: dict[str, bool] = {}
     for name in candidates:
         body = code.body(name)
         read = reads_init_data(body) if body is not None else None
-        if read is None:
+        if read is None or _validated(code, name, known):
             continue
-        if not all(_validated(code, entry) for entry in sorted(_entries(code, name))):
+        if not all(_validated(code, entry, known) for entry in sorted(_entries(code, name))):
             unsafe.append(read)
     reported = {read.body.name for read in unsafe}
     return [  # a helper whose every caller is reported already adds nothing
@@ -201,6 +206,7 @@ def candidate_functions(project: Project, root: str) -> list[str]:
             text = (Path(root) / fact.path).read_text(encoding="utf-8", errors="ignore")
         except OSError:
             continue
-        if _MENTIONS.search(text):
+        lowered = text.lower()
+        if any(word in lowered for word in _MENTIONS):
             paths.add(fact.path)
     return [n for n, info in project.calls.functions.items() if info.evidence.path in paths]

@@ -56,14 +56,28 @@ def _processes_successful_payment(code: Code, function: str) -> bool:
     )
 
 
+# Filters that only let other content through (a command, text, media): such a handler never
+# sees a payment message.
+_OTHER_CONTENT = re.compile(
+    r"Command|F\.(text|photo|document|voice|video|sticker|contact|location|data|caption)\b|"
+    r"filters\.(TEXT|COMMAND|PHOTO|Document|VOICE|VIDEO|Sticker|CONTACT|LOCATION)|"
+    r"content_types=(?!.*ANY)"
+)
+
+
 def is_payment_handler(code: Code, handler: Handler) -> bool:
     """A message handler that receives `successful_payment`: by its filter (not negated, as
-    `F.successful_payment.is_(None)`), or a catch-all whose body processes it."""
+    `F.successful_payment.is_(None)`), or a catch-all whose body processes it (aiogram 2
+    handlers without `content_types` get text only)."""
     if handler.update not in _MESSAGE_UPDATES:
         return False
     negated = any(_NEGATED.search(text) for text in handler.filters)
     if "successful_payment" in handler.kinds and not negated:
         return True
+    if any(_OTHER_CONTENT.search(text) for text in handler.filters):
+        return False
+    if handler.framework == "aiogram2" and not any("content_types" in f for f in handler.filters):
+        return False
     return _processes_successful_payment(code, handler.function)
 
 

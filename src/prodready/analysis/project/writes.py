@@ -191,10 +191,18 @@ def write_of(body: Body) -> Write | None:
     return Write(body.name, body.path, getattr(node, "lineno", body.node.lineno), label)
 
 
+# Functions that keep a user's row current (registration, profile): writes, but not what a
+# payment grants; shown only when nothing else writes.
+_BOOKKEEPING = re.compile(
+    r"(upsert|register|ensure|get_or_create|create|save|update|sync|touch)_(user|profile|account)",
+    re.I,
+)
+
+
 def first_write(code: Code, start: str) -> Write | None:
-    """The first write `start` makes or reaches (breadth first through the call graph)."""
-    for body in code.reach(start):
-        found = write_of(body)
-        if found is not None:
-            return found
-    return None
+    """The first write `start` makes or reaches (breadth first through the call graph),
+    preferring one outside user bookkeeping (`upsert_user`, `get_or_create_user`)."""
+    writes = [w for w in (write_of(body) for body in code.reach(start)) if w is not None]
+    preferred = [w for w in writes if not _BOOKKEEPING.search(w.function.rsplit(".", 1)[-1])]
+    chosen = preferred or writes
+    return chosen[0] if chosen else None

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.analysis.project.bodies import Code
-from prodready.analysis.project.writes import write_of
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
 from prodready.rules.api import ProjectContext, project_rule
-from prodready.rules.callbacks import WRITE_METHODS, route_code, verification
+from prodready.rules.callbacks import CALLBACK_METHODS, first_write, route_code, verification
 
 META = RuleMeta(
     id="SEC012",
@@ -85,12 +84,13 @@ and `payment.amount` read back (with an IP allow-list as a first filter). Stripe
 def check(ctx: ProjectContext) -> Iterator[Finding]:
     code = Code(ctx.project, ctx.files)
     for route in ctx.project.model.routes:
-        if route.receives != "payment" or route.method not in WRITE_METHODS:
+        if route.receives != "payment" or route.method not in CALLBACK_METHODS:
             continue
-        bodies = route_code(code, route)
-        write = next((w for w in (write_of(body) for body in bodies) if w is not None), None)
-        if write is None or verification(ctx.project, route, bodies) is not None:
+        reached = route_code(code, route)
+        found = first_write(reached)
+        if found is None or verification(ctx.project, route, reached) is not None:
             continue
+        write = found[0]
         short = route.function.rsplit(".", 1)[-1]
         yield ctx.finding_at(
             route.evidence,

@@ -116,7 +116,7 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     for route in project.model.routes:
         if route.receives != "telegram":
             continue
-        if any(_checks_secret(body) for body in route_code(code, route)):
+        if any(_checks_secret(body) for body, depth in route_code(code, route) if depth <= 2):
             continue
         short = route.function.rsplit(".", 1)[-1]
         if token_in_path(route.path):

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.analysis.project.bodies import Code
-from prodready.analysis.project.writes import write_of
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Practice, Severity
 from prodready.rules.api import ProjectContext, project_rule
-from prodready.rules.callbacks import WRITE_METHODS, deduplication, route_code
+from prodready.rules.callbacks import CALLBACK_METHODS, deduplication, first_write, route_code
 
 META = RuleMeta(
     id="RACE004",
@@ -94,12 +93,13 @@ Alternatively load the order `with_for_update()` and change it only from `pendin
 def check(ctx: ProjectContext) -> Iterator[Finding]:
     code = Code(ctx.project, ctx.files)
     for route in ctx.project.model.routes:
-        if route.receives != "payment" or route.method not in WRITE_METHODS:
+        if route.receives != "payment" or route.method not in CALLBACK_METHODS:
             continue
-        bodies = route_code(code, route)
-        write = next((w for w in (write_of(body) for body in bodies) if w is not None), None)
-        if write is None or deduplication(bodies) is not None:
+        reached = route_code(code, route)
+        found = first_write(reached)
+        if found is None or deduplication(reached, *found) is not None:
             continue
+        write = found[0]
         short = route.function.rsplit(".", 1)[-1]
         yield ctx.finding_at(
             route.evidence,
