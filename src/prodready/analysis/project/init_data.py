@@ -130,8 +130,9 @@ def reads_init_data(body: Body) -> Read | None:
 
 
 def validates_init_data(body: Body) -> bool:
-    """The function checks initData's signature (a helper, a library, the HMAC by hand)."""
-    hmac_used = web_app_key = False
+    """The function checks initData's signature: aiogram's helpers, a validating library, or
+    the HMAC by hand (`hmac.new` with the "WebAppData" key, or compared with the hash)."""
+    hmac_used = web_app_key = compared = False
     imports = body.parsed.semantic.imports
     library = any(imports.imports_module(root) for root in _LIBRARIES)
     for node in iter_body(body.node):
@@ -142,10 +143,15 @@ def validates_init_data(body: Body) -> bool:
                 return True
             if library and last.startswith(("validate", "verify", "check")):
                 return True
-            hmac_used |= name.startswith("hmac.")
+            hmac_used |= name.startswith("hmac.") and last != "compare_digest"
+            compared |= last == "compare_digest"
         elif isinstance(node, ast.Constant) and node.value in ("WebAppData", b"WebAppData"):
             web_app_key = True
-    return hmac_used and web_app_key
+        elif isinstance(node, ast.Compare) and any(
+            isinstance(op, ast.Eq | ast.NotEq) for op in node.ops
+        ):
+            compared = True
+    return hmac_used and (web_app_key or compared)
 
 
 def _entries(code: Code, name: str, depth: int = 4) -> set[str]:
