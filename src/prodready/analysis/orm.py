@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from prodready.analysis.names import dotted_name
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.walk import iter_body, iter_subtree
 
 Values = Mapping[str, Sequence[ast.expr]]
+T = TypeVar("T")
 _BUILDERS = {"select": "select", "update": "update", "insert": "insert", "delete": "delete"}
 _BUILDERS |= {"text": "text", "upsert": "insert"}
 _BUILDER_MODULES = frozenset({"sa", "sqlalchemy", "sqlmodel", "sql", "expression", "postgresql"})
@@ -69,8 +71,22 @@ class RowLoad:
     call: ast.Call
 
 
+def _memo(function: FunctionNode, key: str, build: Callable[[], T]) -> T:
+    """`build()` once per function node (kept on the node, like `walk.iter_body`'s list)."""
+    attribute = f"_prodready_orm_{key}"
+    found = getattr(function, attribute, None)
+    if found is None:
+        found = build()
+        setattr(function, attribute, found)
+    return found
+
+
 def local_assignments(function: FunctionNode) -> dict[str, list[ast.expr]]:
     """name -> every value the function's own body assigns to the plain name, in order."""
+    return _memo(function, "values", lambda: _assignments(function))
+
+
+def _assignments(function: FunctionNode) -> dict[str, list[ast.expr]]:
     values: dict[str, list[ast.expr]] = {}
     for node in iter_body(function):
         if isinstance(node, ast.Assign):
@@ -311,6 +327,10 @@ class LoadedRows:
 
     @classmethod
     def of(cls, function: FunctionNode, values: Values) -> LoadedRows:
+        return _memo(function, "rows", lambda: cls._build(function, values))
+
+    @classmethod
+    def _build(cls, function: FunctionNode, values: Values) -> LoadedRows:
         events: dict[str, list[_Event]] = {}
         for node in iter_body(function):
             if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
@@ -405,6 +425,11 @@ def _serializes(node: ast.AST) -> bool:
 
 
 def serialized_nodes(function: FunctionNode) -> tuple[bool, frozenset[int]]:
+    """See `_serialized` (computed once per function)."""
+    return _memo(function, "serialized", lambda: _serialized(function))
+
+
+def _serialized(function: FunctionNode) -> tuple[bool, frozenset[int]]:
     """(the whole function is serialised, ids of the nodes that run under a lock).
 
     The whole function: it takes a PostgreSQL advisory lock or runs at a REPEATABLE READ /

@@ -92,9 +92,11 @@ def _sessions(call: ast.AST, ctx: FileContext) -> set[str]:
 def _fanned_out(node: ast.Call, ctx: FileContext) -> tuple[set[str], str]:
     """(shared names, how): `gather(a(s), b(s))`, `gather(*[f(s, x) for x in xs])`, a local
     list of such calls, `create_task(f(s))` in a loop where `s` is not bound per item."""
-    name = ctx.semantic.qualified_name(node.func) or ""
-    method = node.func.attr if isinstance(node.func, ast.Attribute) else name
-    if name in _GATHER:
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    method = node.func.id if isinstance(node.func, ast.Name) else method
+    if method != "gather" and method not in _SPAWN:
+        return set(), ""
+    if ctx.semantic.qualified_name(node.func) in _GATHER:
         plain = [_sessions(a, ctx) for a in node.args if not isinstance(a, ast.Starred)]
         shared = {s for i, a in enumerate(plain) for s in a if any(s in b for b in plain[i + 1 :])}
         function = ctx.semantic.enclosing_function()
@@ -106,10 +108,10 @@ def _fanned_out(node: ast.Call, ctx: FileContext) -> tuple[set[str], str]:
                 shared |= _sessions(many, ctx) - own
         return shared, "`asyncio.gather`"
     loop = next((a for a in reversed(ctx.semantic.ancestors) if isinstance(a, _LOOPS)), None)
-    if method.rsplit(".", 1)[-1] in _SPAWN and loop is not None and ctx.semantic.in_loop():
+    if method in _SPAWN and loop is not None and ctx.semantic.in_loop():
         names = (n for n in ast.walk(loop) if isinstance(n, ast.Name))
         per_item = {n.id for n in names if isinstance(n.ctx, ast.Store)}
-        return _sessions(node, ctx) - per_item, f"`{method.rsplit('.', 1)[-1]}` in a loop"
+        return _sessions(node, ctx) - per_item, f"`{method}` in a loop"
     return set(), ""
 
 

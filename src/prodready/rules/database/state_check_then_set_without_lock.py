@@ -79,8 +79,10 @@ def check(node: ast.stmt, ctx: FileContext) -> Iterator[Finding]:
         return
     values = local_assignments(node)
     rows = LoadedRows.of(node, values)
+    if not rows.loads_any or not persists(node):
+        return
     whole, under_lock = serialized_nodes(node)
-    if not rows.loads_any or not persists(node) or whole:
+    if whole:
         return
     for write, obj, attr in state_assignments(node):
         found = rows.at(obj, write.lineno)
