@@ -48,7 +48,7 @@ def few_or_paged(iterable: ast.expr, values: Values = _NO_VALUES) -> bool:
     return bool(assigned) and all(few_or_paged(v) for v in assigned)
 
 
-def body_nodes(loop: ast.For | ast.AsyncFor) -> Iterator[ast.AST]:
+def body_nodes(loop: ast.For | ast.AsyncFor | ast.While) -> Iterator[ast.AST]:
     """Nodes of the loop body, not entering nested defs nor nested loops (checked on their own)
     except loops over a few literal values (their body still runs once per item here)."""
     stack: list[ast.AST] = list(reversed(loop.body))
@@ -70,3 +70,22 @@ def item_names(loop: ast.For | ast.AsyncFor, ancestors: Sequence[ast.AST]) -> se
         if isinstance(outer, ast.For | ast.AsyncFor) and not few_or_paged(outer.iter):
             seeds |= derived_names(outer.body, target_names(outer.target))
     return derived_names(loop.body, seeds)
+
+
+def bound_per_item(loop: ast.For | ast.AsyncFor | ast.While) -> set[str]:
+    """Names the loop binds anew for every item: its target and what its body assigns or opens
+    (`async with factory() as session:`, `conn = await pool.acquire()`)."""
+    found = target_names(loop.target) if isinstance(loop, ast.For | ast.AsyncFor) else set()
+    names = (n for n in body_nodes(loop) if isinstance(n, ast.Name))
+    return found | {n.id for n in names if isinstance(n.ctx, ast.Store)}
+
+
+def nearest_loop(ancestors: Sequence[ast.AST]) -> ast.AST | None:
+    """The innermost `for` / `while` around a node (`ancestors`, root first) in its own
+    function; None when a def or lambda comes first."""
+    for node in reversed(ancestors):
+        if isinstance(node, _LOOPS):
+            return node
+        if isinstance(node, _SCOPES):
+            return None
+    return None

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from prodready.analysis.names import dotted_name
-from prodready.analysis.semantic import FunctionNode
+from prodready.analysis.semantic import FunctionNode, SemanticModel
 from prodready.analysis.walk import iter_body, iter_subtree
 
 Values = Mapping[str, Sequence[ast.expr]]
@@ -311,6 +311,71 @@ def query_call(call: ast.Call, values: Values) -> str | None:
     return None
 
 
+Loaders = Mapping[str, RowLoad]
+_NO_LOADERS: Loaders = {}
+
+
+def _helper_load(expr: ast.expr, loaders: Loaders) -> RowLoad | None:
+    """`await get_user(...)`, `await self._get_user(...)`, `await UserRepo.get(...)` of a
+    function the module defines that returns a loaded row."""
+    node = _unawait(expr)
+    if not loaders or not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else ""
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        owner = func.value.id
+        name = func.attr if owner in {"self", "cls"} or is_model_name(func.value) else ""
+    found = loaders.get(name)
+    return RowLoad(found.model, found.locked, node) if found is not None else None
+
+
+def _returned_load(function: FunctionNode) -> RowLoad | None:
+    """The row every `return <value>` of the function gives back, when all are loads."""
+    values = local_assignments(function)
+    returned = [
+        n.value
+        for n in iter_body(function)
+        if isinstance(n, ast.Return) and n.value is not None and not _is_none(n.value)
+    ]
+    loads: list[RowLoad | None] = []
+    for value in returned:
+        if isinstance(value, ast.Name):
+            loads += [row_load(v, values) for v in values.get(value.id, [])] or [None]
+        else:
+            loads.append(row_load(value, values))
+    known = [load for load in loads if load is not None]
+    if not known or len(known) != len(loads):
+        return None
+    return RowLoad(known[0].model, any(load.locked for load in known), known[0].call)
+
+
+def module_loaders(module: ast.AST) -> Loaders:
+    """Name -> row of the module's functions and methods that return a loaded row
+    (`async def get_user(session, uid): return await session.get(User, uid)`); a name defined
+    twice with different answers is left out. Computed once per module."""
+    if not isinstance(module, ast.Module):
+        return _NO_LOADERS
+    return _memo(module, "loaders", lambda: _loaders(module))  # type: ignore[arg-type]
+
+
+def _loaders(module: ast.Module) -> dict[str, RowLoad]:
+    found: dict[str, RowLoad | None] = {}
+    stack: list[ast.AST] = list(module.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.ClassDef):
+            stack.extend(node.body)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            load = _returned_load(node)
+            found[node.name] = load if found.get(node.name, load) == load else None
+    return {name: load for name, load in found.items() if load is not None}
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
 @dataclass(frozen=True, slots=True)
 class _Event:
     line: int
@@ -326,16 +391,19 @@ class LoadedRows:
     events: Mapping[str, Sequence[_Event]]
 
     @classmethod
-    def of(cls, function: FunctionNode, values: Values) -> LoadedRows:
-        return _memo(function, "rows", lambda: cls._build(function, values))
+    def of(
+        cls, function: FunctionNode, values: Values, loaders: Loaders = _NO_LOADERS
+    ) -> LoadedRows:
+        """`loaders`: functions of the module that return a loaded row (`module_loaders`)."""
+        return _memo(function, "rows", lambda: cls._build(function, values, loaders))
 
     @classmethod
-    def _build(cls, function: FunctionNode, values: Values) -> LoadedRows:
+    def _build(cls, function: FunctionNode, values: Values, loaders: Loaders) -> LoadedRows:
         events: dict[str, list[_Event]] = {}
         for node in iter_body(function):
             if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                load = row_load(node.value, values)
+                load = row_load(node.value, values) or _helper_load(node.value, loaders)
                 for target in targets:
                     if isinstance(target, ast.Name):
                         events.setdefault(target.id, []).append(_Event(node.lineno, load))
@@ -515,3 +583,34 @@ def session_lifetime(function: FunctionNode, name: str) -> str:
                 return "owned"
             ended = True
     return "happy-path" if ended else "leaked"
+
+
+_SESSION_CLASSES = frozenset(
+    {
+        "sqlalchemy.ext.asyncio.AsyncSession",
+        "sqlalchemy.ext.asyncio.session.AsyncSession",
+        "sqlalchemy.orm.Session",
+        "sqlalchemy.orm.session.Session",
+        "sqlmodel.Session",
+        "sqlmodel.ext.asyncio.session.AsyncSession",
+    }
+)
+_FACTORY_NAMES = re.compile(
+    r"^_*(async_?)?(db_?)?session_?(local|maker|factory|pool)$|^_*async_?session$", re.I
+)
+
+
+def makes_session(func: ast.expr, semantic: SemanticModel) -> bool:
+    """A session class, a module-level `x = async_sessionmaker(...)`, `sessionmaker(...)()`,
+    or a factory named by convention (`async_session`, `SessionLocal`, `self.session_maker`)."""
+    if semantic.qualified_name(func) in _SESSION_CLASSES:
+        return True
+    name = (dotted_name(func) or "").rsplit(".", 1)[-1]
+    if name.endswith("sessionmaker"):
+        return False  # builds a factory, not a session
+    built = semantic.module_value(func.id) if isinstance(func, ast.Name) else func
+    if isinstance(built, ast.Call):
+        made_by = semantic.qualified_name(built.func) or dotted_name(built.func) or ""
+        if made_by.endswith("sessionmaker"):
+            return True
+    return bool(_FACTORY_NAMES.match(name))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.analysis.dataflow import mentions, target_names
-from prodready.analysis.loops import body_nodes, few_or_paged
+from prodready.analysis.dataflow import mentions
+from prodready.analysis.loops import body_nodes, bound_per_item, few_or_paged, nearest_loop
 from prodready.analysis.names import dotted_name
 from prodready.analysis.orm import is_db_receiver, local_assignments, query_call, receiver_name
 from prodready.domain.finding import Finding
@@ -71,21 +71,6 @@ async def expire_in_one_statement(session: AsyncSession, ids: list[int]) -> None
 _HARMLESS = frozenset({"sleep", "add", "add_all", "delete", "flush", "commit", "refresh", "merge"})
 
 
-def _bound(node: ast.AST) -> list[ast.expr]:
-    if isinstance(node, ast.withitem) and node.optional_vars is not None:
-        return [node.optional_vars]
-    return list(node.targets) if isinstance(node, ast.Assign) else []
-
-
-def _nearest_loop(ctx: FileContext) -> ast.AST | None:
-    for node in reversed(ctx.semantic.ancestors):
-        if isinstance(node, ast.For | ast.AsyncFor | ast.While):
-            return node
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            return None
-    return None
-
-
 def _database_only(loop: ast.For | ast.AsyncFor, values: dict[str, list[ast.expr]]) -> bool:
     """Every await of the loop body is a query or a session call (no per-item side effect)."""
     for node in body_nodes(loop):
@@ -113,7 +98,7 @@ def _deliberate(loop: ast.For | ast.AsyncFor, ctx: FileContext) -> bool:
 def check(node: ast.Call, ctx: FileContext) -> Iterator[Finding]:
     if not isinstance(node.func, ast.Attribute) or node.func.attr != "commit" or node.args:
         return
-    loop = _nearest_loop(ctx)
+    loop = nearest_loop(ctx.semantic.ancestors)
     function = ctx.semantic.enclosing_function()
     if not isinstance(loop, ast.For | ast.AsyncFor) or function is None:
         return
@@ -121,9 +106,7 @@ def check(node: ast.Call, ctx: FileContext) -> Iterator[Finding]:
     sessionish = is_db_receiver(node) or "session" in receiver_name(node).lower()
     if few_or_paged(loop.iter, values) or not sessionish:
         return
-    opened = {  # a session opened per item is a deliberate unit of work per item
-        name for n in body_nodes(loop) for target in _bound(n) for name in target_names(target)
-    }
+    opened = bound_per_item(loop)  # a session opened per item: a unit of work per item
     stops = any(isinstance(n, ast.Return | ast.Break) for n in body_nodes(loop))
     if stops or mentions(node.func.value, opened) or _deliberate(loop, ctx):
         return

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.analysis.dataflow import mentions, target_names
-from prodready.analysis.loops import body_nodes, few_or_paged, item_names
+from prodready.analysis.dataflow import mentions
+from prodready.analysis.loops import body_nodes, bound_per_item, few_or_paged, item_names
 from prodready.analysis.names import dotted_name
 from prodready.analysis.orm import Values, local_assignments, query_call, returns_rows
 from prodready.analysis.walk import iter_subtree
@@ -82,12 +82,9 @@ def _expanded(call: ast.Call, values: Values) -> list[ast.AST]:
 
 def _per_entity(nodes: list[ast.AST], item: set[str]) -> bool:
     """The item is what is queried (`select(model)`, `select_from(table)`): one per table."""
+    calls = (n for n in nodes if isinstance(n, ast.Call) and n.args)
     return any(
-        isinstance(n, ast.Call)
-        and (dotted_name(n.func) or "").endswith(_ENTITY)
-        and bool(n.args)
-        and mentions(n.args[0], item)
-        for n in nodes
+        (dotted_name(n.func) or "").endswith(_ENTITY) and mentions(n.args[0], item) for n in calls
     )
 
 
@@ -100,19 +97,15 @@ def check(node: ast.stmt, ctx: FileContext) -> Iterator[Finding]:
     if few_or_paged(node.iter, values) or any(isinstance(n, _STOPS) for n in body_nodes(node)):
         return
     item = item_names(node, ctx.semantic.ancestors)
-    opened = {  # sessions opened per item: a deliberate unit of work per item
-        name
-        for n in body_nodes(node)
-        if isinstance(n, ast.withitem) and n.optional_vars is not None
-        for name in target_names(n.optional_vars)
-    }
+    opened = bound_per_item(node) - item  # sessions opened per item: a unit of work each
     for inner in body_nodes(node):
         if not isinstance(inner, ast.Await) or not isinstance(inner.value, ast.Call):
             continue
         call = inner.value
-        if query_call(call, values) != "read" or not mentions(call, item):
-            continue
-        if isinstance(call.func, ast.Attribute) and mentions(call.func.value, opened):
+        per_item_session = isinstance(call.func, ast.Attribute) and mentions(
+            call.func.value, opened
+        )
+        if query_call(call, values) != "read" or not mentions(call, item) or per_item_session:
             continue
         nodes = _expanded(call, values)
         paged = {n.attr for n in nodes if isinstance(n, ast.Attribute)} & _PAGING

@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterator
 
 from prodready.analysis.dataflow import self_updates
-from prodready.analysis.orm import LoadedRows, local_assignments, persists, serialized_nodes
+from prodready.analysis.orm import (
+    LoadedRows,
+    local_assignments,
+    module_loaders,
+    persists,
+    serialized_nodes,
+)
 from prodready.analysis.orm import commits as commits_here
 from prodready.analysis.semantic import FunctionNode
 from prodready.domain.finding import Finding
@@ -63,14 +69,12 @@ async def extend(session: AsyncSession, user_id: int, days: int) -> None:
             user.days_left += days  # the row is locked until the transaction ends
 ```""",
     migration=(
-        "Find every place that changes money, stock, counters or expiry dates from a value read "
-        "earlier. Prefer one atomic `update(Model).where(...).values(col=Model.col + x)` with the "
+        "Prefer one atomic `update(Model).where(...).values(col=Model.col + x)` with the "
         "business condition in the WHERE and a `rowcount` check; where the logic needs the "
         "object, load it with `select(...).with_for_update()` (or `session.get(Model, id, "
-        "with_for_update=True)`) inside `async with session.begin():`, and keep the transaction "
-        "short (no HTTP calls while holding the lock). For rows edited in many places, add "
-        "optimistic locking (`__mapper_args__ = {'version_id_col': version}`) and retry on "
-        "`StaleDataError`. Keep a ledger table of movements so balances can be audited."
+        "with_for_update=True)`) inside `async with session.begin():` and keep that transaction "
+        "short (no HTTP calls under the lock). For rows edited in many places add optimistic "
+        "locking (`__mapper_args__ = {'version_id_col': version}`, retry on `StaleDataError`)."
     ),
     libraries=("sqlalchemy",),
     references=(
@@ -95,13 +99,10 @@ def check(node: ast.stmt, ctx: FileContext) -> Iterator[Finding]:
     if not isinstance(node, FunctionNode):
         return
     values = local_assignments(node)
-    rows = LoadedRows.of(node, values)
-    if not rows.loads_any or not persists(node):
+    rows = LoadedRows.of(node, values, module_loaders(ctx.semantic.ancestors[0]))
+    if not rows.loads_any or not persists(node) or serialized_nodes(node)[0]:
         return
-    whole, under_lock = serialized_nodes(node)
-    if whole:
-        return
-    committed = commits_here(node)
+    under_lock, committed = serialized_nodes(node)[1], commits_here(node)
     for update in self_updates(node):
         statement, obj, attr = update.statement, update.obj, update.column
         found = rows.at(obj, statement.lineno)

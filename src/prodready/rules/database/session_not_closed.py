@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
-from prodready.analysis.names import dotted_name
-from prodready.analysis.orm import session_lifetime
+from prodready.analysis.orm import makes_session, session_lifetime
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.walk import iter_body
 from prodready.domain.finding import Finding
@@ -71,36 +69,6 @@ async def rename(user_id: int, name: str) -> None:
     ),
 )
 
-_SESSION_CLASSES = frozenset(
-    {
-        "sqlalchemy.ext.asyncio.AsyncSession",
-        "sqlalchemy.ext.asyncio.session.AsyncSession",
-        "sqlalchemy.orm.Session",
-        "sqlalchemy.orm.session.Session",
-        "sqlmodel.Session",
-        "sqlmodel.ext.asyncio.session.AsyncSession",
-    }
-)
-_FACTORY_NAMES = re.compile(
-    r"^_*(async_?)?(db_?)?session_?(local|maker|factory|pool)$|^_*async_?session$", re.I
-)
-
-
-def _is_factory(func: ast.expr, ctx: FileContext) -> bool:
-    """A session class, a module-level `x = async_sessionmaker(...)`, `sessionmaker(...)()`,
-    or a factory named by convention (`async_session`, `SessionLocal`, `self.session_maker`)."""
-    if ctx.semantic.qualified_name(func) in _SESSION_CLASSES:
-        return True
-    name = (dotted_name(func) or "").rsplit(".", 1)[-1]
-    if name.endswith("sessionmaker"):
-        return False  # builds a factory, not a session
-    built = ctx.semantic.module_value(func.id) if isinstance(func, ast.Name) else func
-    if isinstance(built, ast.Call):
-        made_by = ctx.semantic.qualified_name(built.func) or dotted_name(built.func) or ""
-        if made_by.endswith("sessionmaker"):
-            return True
-    return bool(_FACTORY_NAMES.match(name))
-
 
 @file_rule(META, on=(ast.FunctionDef, ast.AsyncFunctionDef))
 def check(node: ast.stmt, ctx: FileContext) -> Iterator[Finding]:
@@ -110,7 +78,9 @@ def check(node: ast.stmt, ctx: FileContext) -> Iterator[Finding]:
         if not (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)):
             continue
         target = statement.targets[0] if len(statement.targets) == 1 else None
-        if not isinstance(target, ast.Name) or not _is_factory(statement.value.func, ctx):
+        if not isinstance(target, ast.Name) or not makes_session(
+            statement.value.func, ctx.semantic
+        ):
             continue
         lifetime = session_lifetime(node, target.id)
         if lifetime == "owned":

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from prodready.analysis.bindings import origin
 from prodready.analysis.dataflow import target_names
+from prodready.analysis.loops import bound_per_item, nearest_loop
 from prodready.analysis.orm import local_assignments
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -67,7 +68,6 @@ async def dashboard(factory: async_sessionmaker) -> list[int]:
 
 _SHARED_NAME = re.compile(r"^_*(db_?|async_?)?(session|sess|db|conn|connection|con|tx)$", re.I)
 _SAFE = frozenset({"Pool", "create_pool", "AsyncEngine", "async_sessionmaker", "sessionmaker"})
-_GATHER = frozenset({"asyncio.gather"})
 _MANY = (ast.ListComp, ast.GeneratorExp, ast.SetComp)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _SPAWN = frozenset({"create_task", "ensure_future", "start_soon"})
@@ -96,7 +96,7 @@ def _fanned_out(node: ast.Call, ctx: FileContext) -> tuple[set[str], str]:
     method = node.func.id if isinstance(node.func, ast.Name) else method
     if method != "gather" and method not in _SPAWN:
         return set(), ""
-    if ctx.semantic.qualified_name(node.func) in _GATHER:
+    if ctx.semantic.qualified_name(node.func) == "asyncio.gather":
         plain = [_sessions(a, ctx) for a in node.args if not isinstance(a, ast.Starred)]
         shared = {s for i, a in enumerate(plain) for s in a if any(s in b for b in plain[i + 1 :])}
         function = ctx.semantic.enclosing_function()
@@ -107,11 +107,9 @@ def _fanned_out(node: ast.Call, ctx: FileContext) -> tuple[set[str], str]:
                 own = {n for g in many.generators for n in target_names(g.target)}
                 shared |= _sessions(many, ctx) - own
         return shared, "`asyncio.gather`"
-    loop = next((a for a in reversed(ctx.semantic.ancestors) if isinstance(a, _LOOPS)), None)
-    if method in _SPAWN and loop is not None and ctx.semantic.in_loop():
-        names = (n for n in ast.walk(loop) if isinstance(n, ast.Name))
-        per_item = {n.id for n in names if isinstance(n.ctx, ast.Store)}
-        return _sessions(node, ctx) - per_item, f"`{method}` in a loop"
+    loop = nearest_loop(ctx.semantic.ancestors)
+    if method in _SPAWN and isinstance(loop, _LOOPS) and ctx.semantic.in_loop():
+        return _sessions(node, ctx) - bound_per_item(loop), f"`{method}` in a loop"
     return set(), ""
 
 

@@ -6,7 +6,13 @@ import ast
 from collections.abc import Iterator
 
 from prodready.analysis.dataflow import deciding_ifs
-from prodready.analysis.orm import LoadedRows, local_assignments, persists, serialized_nodes
+from prodready.analysis.orm import (
+    LoadedRows,
+    local_assignments,
+    module_loaders,
+    persists,
+    serialized_nodes,
+)
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.side_effects import (
     guarded_region,
@@ -78,7 +84,7 @@ def check(node: ast.stmt, ctx: FileContext) -> Iterator[Finding]:
     if not isinstance(node, FunctionNode):
         return
     values = local_assignments(node)
-    rows = LoadedRows.of(node, values)
+    rows = LoadedRows.of(node, values, module_loaders(ctx.semantic.ancestors[0]))
     if not rows.loads_any or not persists(node):
         return
     whole, under_lock = serialized_nodes(node)
