@@ -60,3 +60,19 @@ def test_item_names_include_enclosing_loops() -> None:
     inner = outer.body[0]
     assert isinstance(inner, ast.For)
     assert loops.item_names(inner, [outer]) == {"user", "tag", "key"}
+
+
+def test_bound_per_item_and_nearest_loop() -> None:
+    loop, _ = _loop(
+        "for user in items:\n"
+        "        async with factory() as session:\n"
+        "            row = await session.get(User, user.id)\n"
+    )
+    assert loops.bound_per_item(loop) == {"user", "session", "row"}
+    function = ast.parse("def f():\n    for x in y:\n        def g():\n            pass\n").body[0]
+    assert isinstance(function, ast.FunctionDef)
+    outer = function.body[0]
+    assert isinstance(outer, ast.For)
+    inner = outer.body[0]
+    assert loops.nearest_loop([function, outer]) is outer
+    assert loops.nearest_loop([function, outer, inner]) is None  # a def comes first

@@ -181,3 +181,19 @@ def test_rows_load(body: str, expected: tuple[str, bool] | None) -> None:
     value, values = _last_value(f"async def f(session, repo):\n    {body}")
     found = orm.rows_load(value, values)
     assert (None if found is None else (found.model, found.locked)) == expected
+
+
+def test_module_loaders_keep_functions_that_return_unlocked_or_locked_rows() -> None:
+    module = ast.parse(
+        "async def get_user(session, uid):\n"
+        "    return await session.get(User, uid)\n"
+        "class Repo:\n"
+        "    async def locked(self, uid):\n"
+        "        row = await self.s.scalar(select(User).with_for_update())\n"
+        "        return row\n"
+        "    async def profile(self, uid):\n"
+        "        return {'id': uid}\n"
+    )
+    loaders = orm.module_loaders(module)
+    assert set(loaders) == {"get_user", "locked"}
+    assert not loaders["get_user"].locked and loaders["locked"].locked
