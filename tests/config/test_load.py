@@ -212,3 +212,24 @@ def test_find_project_config_reports_a_broken_pyproject_on_the_way(tmp_path: Pat
     broken = _write(tmp_path / "svc", "[project\n")
     with pytest.raises(ConfigError, match=re.escape(str(broken))):
         find_project_config(tmp_path / "svc")
+
+
+def test_layers_table(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(
+        '[tool.prodready.layers]\ntransport = ["app.bot", "app.api"]\ndomain = "app.core"\n',
+        encoding="utf-8",
+    )
+    settings = load_config_file(path)
+    assert settings.layers == (
+        ("app.bot", "transport"),
+        ("app.api", "transport"),
+        ("app.core", "domain"),
+    )
+
+
+def test_unknown_layer_names_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[tool.prodready.layers]\npresentation = ["app.bot"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown layer 'presentation'"):
+        load_config_file(path)

@@ -225,11 +225,16 @@ FULL = ReviewResult(
     },
 )
 
+LIBRARY_REASON = "no service runs here: a library has no production runtime to assess"
+
 EMPTY = ReviewResult(
     tool_version="0.1.0",
     scope=ReviewScope(root=".", files=0, lines=0),
     issues=(),
-    checklist=(),
+    checklist=tuple(
+        ChecklistItem(practice, PracticeStatus.NOT_APPLICABLE, LIBRARY_REASON)
+        for practice in Practice
+    ),
     verdict=Verdict(VerdictLevel.READY, ("no blocker or critical issue",), ()),
 )
 

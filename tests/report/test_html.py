@@ -77,7 +77,7 @@ def test_empty_result() -> None:
     page = render_html(EMPTY, RenderOptions())
     assert page.count("<p>No findings.</p>") == 9
     assert 'class="banner verdict-ready"' in page
-    assert "<p>No practice was assessed.</p>" in page
+    assert '<p class="status-not-applicable">Not applicable — no service runs here' in page
 
 
 def test_markup_subset() -> None:

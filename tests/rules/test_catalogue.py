@@ -69,6 +69,8 @@ KNOWN_PYPI = frozenset(
         "python-dotenv",
         "aiojobs",
         "vulture",
+        "pytest",
+        "pytest-asyncio",
         "tortoise-orm",
         "aiogram-broadcaster",
         "aiosmtplib",

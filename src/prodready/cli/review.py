@@ -193,6 +193,7 @@ def _review(args: argparse.Namespace) -> int:
         project=project_to_data(raw.project),
         baseline=frozenset() if args.write_baseline else baseline,
         only_paths=only,
+        practices=raw.practices,
     )
     if args.write_baseline:
         findings = [f for issue in result.issues for f in issue.findings]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from prodready.config.patterns import invalid_pattern
-from prodready.config.settings import FailOn, Settings, VerdictThresholds
+from prodready.config.settings import LAYERS, FailOn, Settings, VerdictThresholds
 from prodready.domain.taxonomy import Severity
 
 
@@ -77,6 +77,21 @@ def _thresholds(file: str, value: object) -> VerdictThresholds:
     return result
 
 
+def _layers(file: str, value: object) -> tuple[tuple[str, str], ...]:
+    """`transport = ["app.handlers", ...]` per layer -> (module prefix, layer) pairs."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{file}: [tool.prodready] layers must be a table of layer = [modules]")
+    pairs: list[tuple[str, str]] = []
+    for layer, modules in value.items():
+        if layer not in LAYERS:
+            raise ConfigError(
+                f"{file}: [tool.prodready.layers] unknown layer '{layer}' "
+                f"(one of {', '.join(LAYERS)})"
+            )
+        pairs += [(module, layer) for module in _strings(file, f"layers.{layer}", modules)]
+    return tuple(pairs)
+
+
 def _bool(file: str, key: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{file}: [tool.prodready] {key} must be true or false")
@@ -108,6 +123,8 @@ def settings_from_table(table: dict[str, Any], file: str, base: Settings) -> Set
             changes["cache_dir"] = value
         elif key == "verdict":
             changes["thresholds"] = _thresholds(file, value)
+        elif key == "layers":
+            changes["layers"] = _layers(file, value)
         else:
             raise ConfigError(f"{file}: [tool.prodready] unknown key '{key}'")
     return replace(base, source=file, **changes)

@@ -41,6 +41,10 @@ TEST_PATTERNS: tuple[str, ...] = (
 )
 
 
+# The layers `[tool.prodready.layers]` may name, outermost first.
+LAYERS: tuple[str, ...] = ("transport", "application", "domain", "infrastructure")
+
+
 class FailOn(Enum):
     """When `prodready review` exits 1."""
 
@@ -90,6 +94,9 @@ class Settings:
     written anywhere the user did not name)."""
     """Worker processes for per-file analysis; 0 means one per available core."""
     thresholds: VerdictThresholds = field(default_factory=VerdictThresholds)
+    layers: tuple[tuple[str, str], ...] = ()
+    """(module prefix, layer) from `[tool.prodready.layers]`: they replace the layers
+    guessed from package names for those modules."""
     source: str = ""
 
     @property

@@ -30,6 +30,7 @@ class PracticeStatus(Enum):
     PRESENT = "present"
     MISSING = "missing"
     NOT_NEEDED = "not needed"
+    NOT_APPLICABLE = "not applicable"
     NOT_ASSESSED = "not assessed yet"
 
 

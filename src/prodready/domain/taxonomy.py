@@ -89,6 +89,8 @@ class Practice(Enum):
     GRACEFUL_SHUTDOWN = "Graceful shutdown handling"
     IDEMPOTENCY_KEYS = "Idempotency keys for critical flows"
     DB_STATE_TRANSITIONS = "Atomic state transitions enforced by DB constraints"
+    HEALTH_ENDPOINTS = "Health / readiness endpoints"
+    MIGRATIONS = "Schema migrations instead of `metadata.create_all()`"
 
     @property
     def slug(self) -> str:

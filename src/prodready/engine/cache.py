@@ -18,7 +18,7 @@ from pathlib import Path
 from prodready import __version__
 from prodready.engine.analyse import FileAnalysis
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: file facts gained lifecycle and structure fields
 
 
 @dataclass(frozen=True, slots=True)

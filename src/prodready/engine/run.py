@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prodready.analysis.project.build import Project, build_project
+from prodready.analysis.project.model import PracticeAssessment
+from prodready.analysis.project.practices import assess_practices
 from prodready.analysis.project.schema_merge import build_schema
 from prodready.analysis.source import ParsedFiles
 from prodready.config.settings import Settings
@@ -23,6 +25,7 @@ from prodready.engine.parallel import FileJob, analyse_all, default_workers
 from prodready.engine.project_files import read_declarations
 from prodready.engine.ruff_bridge import RuffOutcome, drop_overlaps, run_ruff
 from prodready.engine.select import selected_rules
+from prodready.engine.tooling import scan_tooling
 from prodready.rules.api import FileRule, ProjectContext, ProjectRule, UpstreamRule
 from prodready.rules.registry import Catalogue
 
@@ -43,6 +46,8 @@ class RawReview:
     project: Project
     reviewed: int = 0
     """How many of `files` were read and parsed (the others have a note saying why not)."""
+    practices: tuple[PracticeAssessment, ...] = ()
+    """The production-practices checklist as the project model shows it (section 10)."""
 
 
 def _run_project_rule(
@@ -105,6 +110,8 @@ def run_review(
         declarations.dependencies,
         declarations.locked,
         build_schema,
+        scan_tooling(found.root),
+        settings.layers,
     )
     for rule in selected:
         if isinstance(rule, ProjectRule):
@@ -135,4 +142,5 @@ def run_review(
         selected=tuple(rule.meta for rule in selected if rule.meta.id not in not_run),
         project=project,
         reviewed=len(readable),
+        practices=assess_practices(project),
     )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from prodready import __version__
+from prodready.analysis.project.model import PracticeAssessment
 from prodready.config.settings import Settings, pattern_path
 from prodready.domain.finding import Finding, Note
 from prodready.domain.result import ReviewResult, ReviewScope, StackItem
@@ -34,9 +35,11 @@ def judge(
     baseline: frozenset[str] = frozenset(),
     only_paths: frozenset[str] | None = None,
     reviewed: int | None = None,
+    practices: tuple[PracticeAssessment, ...] = (),
 ) -> ReviewResult:
     """Suppressions, then (optionally) only findings in `only_paths`, then the baseline,
-    then issues, checklist and verdict. `reviewed`: how many of `files` could be parsed."""
+    then issues, checklist and verdict. `reviewed`: how many of `files` could be parsed;
+    `practices`: the project model's assessment of the checklist, merged with the findings."""
     selected_ids = frozenset(meta.id for meta in selected)
     root_path, anchor = Path(root), settings.anchor
 
@@ -64,7 +67,7 @@ def judge(
             root=root, files=files, lines=lines, stack=stack, rules_run=len(selected)
         ),
         issues=issues,
-        checklist=checklist(issues, selected),
+        checklist=checklist(issues, selected, practices),
         verdict=decide(
             issues,
             settings.thresholds,

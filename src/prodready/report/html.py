@@ -19,6 +19,7 @@ from prodready.report.labels import (
     REPORT_TITLE,
     TOOL_NAME,
     files_of,
+    not_applicable,
     plural,
     pypi_url,
     rule_texts,
@@ -200,6 +201,9 @@ def _checklist(result: ReviewResult) -> list[str]:
     lines = ["<h3>Production-grade practices checklist</h3>"]
     if not result.checklist:
         return [*lines, "<p>No practice was assessed.</p>"]
+    if not_applicable(result.checklist):
+        reason = inline_code_only(result.checklist[0].reason)
+        return [*lines, f'<p class="status-not-applicable">Not applicable — {reason}.</p>']
     return [
         *lines,
         "<table>",

@@ -50,7 +50,7 @@ td.zero { color: #b0b8c1; }
 .badge.confidence { background: var(--soft); color: var(--fg); border: 1px solid var(--line); }
 .status-present, .status-not-needed { color: var(--ok); font-weight: 600; }
 .status-missing { color: var(--critical); font-weight: 600; }
-.status-not-assessed { color: var(--muted); font-weight: 600; }
+.status-not-assessed, .status-not-applicable { color: var(--muted); font-weight: 600; }
 ul.evidence { margin: 0; padding-left: 18px; }
 @media print { .issue { break-inside: avoid; } a { color: inherit; } }
 """.strip()

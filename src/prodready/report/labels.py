@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from prodready.domain.finding import Finding, Note
-from prodready.domain.result import PracticeStatus, ReviewResult, VerdictLevel
+from prodready.domain.result import ChecklistItem, PracticeStatus, ReviewResult, VerdictLevel
 from prodready.domain.rule import RuleMeta
 
 TOOL_NAME = "prodready"
@@ -36,8 +36,15 @@ def verdict_slug(level: VerdictLevel) -> str:
 
 
 def status_slug(status: PracticeStatus) -> str:
-    """`present`, `missing`, `not-needed` or `not-assessed`."""
+    """`present`, `missing`, `not-needed`, `not-applicable` or `not-assessed`."""
     return status.name.lower().replace("_", "-")
+
+
+def not_applicable(checklist: Sequence[ChecklistItem]) -> bool:
+    """True when no practice applies (a library or a tool): shown once, not per practice."""
+    return bool(checklist) and all(
+        item.status is PracticeStatus.NOT_APPLICABLE for item in checklist
+    )
 
 
 def sorted_notes(result: ReviewResult) -> tuple[Note, ...]:

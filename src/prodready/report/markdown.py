@@ -23,6 +23,7 @@ from prodready.report.labels import (
     REPORT_TITLE,
     TOOL_NAME,
     files_of,
+    not_applicable,
     plural,
     pypi_url,
     rule_texts,
@@ -32,7 +33,9 @@ from prodready.report.mdtext import anchor, cell, code_span, escape_text, inline
 from prodready.report.options import RenderOptions
 from prodready.report.project_summary import summary_lines
 
-_DONE = frozenset({PracticeStatus.PRESENT, PracticeStatus.NOT_NEEDED})
+_DONE = frozenset(
+    {PracticeStatus.PRESENT, PracticeStatus.NOT_NEEDED, PracticeStatus.NOT_APPLICABLE}
+)
 
 
 def dimension_heading(dimension: Dimension) -> str:
@@ -156,6 +159,8 @@ def _checklist(result: ReviewResult) -> list[str]:
     lines = ["### Production-grade practices checklist", ""]
     if not result.checklist:
         return [*lines, "No practice was assessed."]
+    if not_applicable(result.checklist):
+        return [*lines, f"Not applicable — {inline(result.checklist[0].reason)}."]
     for item in result.checklist:
         lines += _checklist_item(item)
     return lines

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prodready.domain.result import ReviewResult, VerdictLevel
 from prodready.domain.taxonomy import Dimension, Severity
-from prodready.report.labels import sorted_notes
+from prodready.report.labels import not_applicable, sorted_notes
 from prodready.report.options import RenderOptions
 
 _COLORS = {
@@ -36,6 +36,18 @@ def _counts_line(result: ReviewResult, dimension: Dimension) -> str:
     ]
     summary = ", ".join(counts) if counts else "no findings"
     return f"  {dimension.number:>2}. {dimension.title:<44} {summary}"
+
+
+def _checklist_lines(result: ReviewResult) -> list[str]:
+    """The section 10 checklist in one line per practice (one line when none applies)."""
+    if not result.checklist:
+        return []
+    if not_applicable(result.checklist):
+        return ["", f"Production-grade practices: not applicable ({result.checklist[0].reason})"]
+    lines = ["", "Production-grade practices:"]
+    width = max(len(item.status.value) for item in result.checklist)
+    lines += [f"  {item.status.value:<{width}}  {item.practice.value}" for item in result.checklist]
+    return lines
 
 
 def render_text(result: ReviewResult, options: RenderOptions) -> str:
@@ -72,6 +84,7 @@ def render_text(result: ReviewResult, options: RenderOptions) -> str:
     ]
     if set_aside:
         lines.append(f"  ({', '.join(set_aside)})")
+    lines.extend(_checklist_lines(result))
     verdict = result.verdict
     lines.append("")
     lines.append("Verdict: " + _paint(verdict.level.value, _VERDICT_COLORS[verdict.level], options))

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from prodready.analysis.project import calls, schema_alembic, schema_models
+from prodready.analysis.project import (
+    calls,
+    lifecycle,
+    schema_alembic,
+    schema_models,
+    structure,
+)
 from prodready.analysis.project.adapters import aiogram, jobs, ptb, web
 from prodready.analysis.project.graph import CallGraph, import_graph
 from prodready.analysis.project.model import (
@@ -15,6 +21,7 @@ from prodready.analysis.project.model import (
     FileFacts,
     ProjectModel,
     Schema,
+    Tooling,
 )
 from prodready.analysis.project.stack import detect_stack
 from prodready.analysis.source import ParsedFile
@@ -29,6 +36,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
     jobs.extract,
     schema_models.extract,
     schema_alembic.extract,
+    lifecycle.extract,
+    structure.extract,
 )
 
 _MERGED_FIELDS = tuple(
@@ -62,6 +71,7 @@ class Project:
     calls: CallGraph
     imports: Mapping[str, tuple[str, ...]]
     facts: tuple[FileFacts, ...]
+    tooling: Tooling = field(default_factory=Tooling)
 
 
 def _import_evidence(facts: Iterable[FileFacts]) -> dict[str, Evidence]:
@@ -77,6 +87,8 @@ def build_project(
     dependencies: Sequence[Dependency] = (),
     locked: Mapping[str, str] | None = None,
     schema_builder: Callable[[Sequence[FileFacts]], Schema] | None = None,
+    tooling: Tooling | None = None,
+    layers: tuple[tuple[str, str], ...] = (),
 ) -> Project:
     ordered = tuple(sorted(facts, key=lambda f: f.path))
     stack = detect_stack(dependencies, locked or {}, _import_evidence(ordered))
@@ -89,5 +101,7 @@ def build_project(
         hooks=tuple(h for f in ordered for h in f.hooks),
         jobs=tuple(j for f in ordered for j in f.jobs),
         schema=schema_builder(ordered) if schema_builder else Schema(),
+        layers=layers,
     )
-    return Project(model, CallGraph.build(ordered), import_graph(ordered), ordered)
+    graph = CallGraph.build(ordered)
+    return Project(model, graph, import_graph(ordered), ordered, tooling or Tooling())

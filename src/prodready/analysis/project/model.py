@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from prodready.domain.result import PracticeStatus
+from prodready.domain.taxonomy import Practice
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Evidence:
@@ -324,8 +327,67 @@ class ClassInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Resource:
+    """A client or pool the code builds: kind "engine" | "http-client" | "bot" | "redis" |
+    "pool" | "session-maker"; constructor: the qualified name of the call; name: the target it
+    is kept in, as written ("engine", "self._session"; "" when not kept); function: the
+    function that builds it ("" at module level); managed: built by `async with` / `with`
+    (the block closes it); reused: what the call builds outlives it — the function returns
+    the client (a factory: its callers own it), keeps results in `global`s or is memoized;
+    shared: it reuses another client's connections (`Bot(token, session=bot.session)`,
+    `Redis(connection_pool=pool)`)."""
+
+    kind: str
+    constructor: str
+    name: str
+    evidence: Evidence
+    function: str = ""
+    managed: bool = False
+    reused: bool = False
+    shared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """A close, stop or cancel: a call or a callback reference (`engine.dispose`,
+    `app.on_cleanup.append(client.close)`), or `async with x:` on a kept object (method
+    "async with"). receiver: as written ("bot.session", "self._client"); function: where
+    ("" at module level)."""
+
+    receiver: str
+    method: str
+    evidence: Evidence
+    function: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleImport:
+    """An import of a module, not under `if TYPE_CHECKING:`. target: the qualified name it
+    binds ("app.db.engine", "sqlalchemy"); deferred: inside a function (runs when it is
+    called, so it cannot close an import-time cycle)."""
+
+    target: str
+    line: int
+    deferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TypeHints:
+    """Type hints of one file's public functions and methods (dunders excluded): how many,
+    how many are partly annotated, and the ones with no annotation at all (name, line)."""
+
+    public: int
+    partial: int
+    untyped: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FileFacts:
-    """What the adapters found in one file (merged into the ProjectModel)."""
+    """What the adapters found in one file (merged into the ProjectModel).
+
+    The lifecycle extractor adds resources, releases, signal_handlers and schema_creations
+    (`metadata.create_all` / `generate_schemas` outside migrations); the structure extractor
+    adds module_imports, env_reads (`os.getenv`, `os.environ[...]`) and type_hints."""
 
     path: str
     module: str
@@ -341,11 +403,76 @@ class FileFacts:
     tables: tuple[Table, ...] = ()
     model_bases: tuple[ModelBase, ...] = ()
     migrations: tuple[Migration, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    releases: tuple[Release, ...] = ()
+    signal_handlers: tuple[Evidence, ...] = ()
+    schema_creations: tuple[Evidence, ...] = ()
+    module_imports: tuple[ModuleImport, ...] = ()
+    env_reads: tuple[Evidence, ...] = ()
+    type_hints: tuple[TypeHints, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """An import-linter contract of the reviewed project. kind: "layers" | "forbidden" |
+    "independence"; layers: top first, each as written ("app.api", "a | b" for siblings);
+    containers: the packages the layers are relative to; sources / forbidden: of a forbidden
+    contract; modules: of an independence contract; ignored: its `ignore_imports` lines."""
+
+    name: str
+    kind: str
+    evidence: Evidence
+    layers: tuple[str, ...] = ()
+    containers: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tooling:
+    """What the project folder holds beside the reviewed code, as the engine found it:
+    linters and type checkers configured (tool, where), the first test file found, and the
+    project's import-linter contracts. `scanned` is False when no one looked (a project built
+    in a unit test); `tests_known` is False when the folder was too big to look through for
+    tests. Checks about what was not looked at say nothing."""
+
+    scanned: bool = False
+    linters: tuple[tuple[str, Evidence], ...] = ()
+    first_test: Evidence | None = None
+    tests_known: bool = False
+    contracts: tuple[Contract, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeEvidence:
+    """A location that shows a practice present or needed, and what it shows there."""
+
+    where: Evidence
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeAssessment:
+    """One checklist item as the project model shows it: present (evidence of the library,
+    hook or endpoint), missing (evidence of the code that needs it), not needed (the reason
+    it is not), not applicable (no service runs), or not assessed (the model cannot tell)."""
+
+    practice: Practice
+    status: PracticeStatus
+    reason: str
+    evidence: tuple[PracticeEvidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ProjectModel:
-    """Everything prodready understood about the reviewed project."""
+    """Everything prodready understood about the reviewed project.
+
+    layers: (module prefix, layer) pairs configured in `[tool.prodready.layers]`."""
 
     stack: tuple[StackComponent, ...] = ()
     dependencies: tuple[Dependency, ...] = ()

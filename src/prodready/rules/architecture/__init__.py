@@ -1,0 +1,1 @@
+"""Dimension 4: architecture and domain design."""

@@ -1,0 +1,1 @@
+"""Dimension 8: performance and scalability."""

@@ -1,0 +1,1 @@
+"""Dimension 10: missing production-grade practices."""

@@ -1,0 +1,52 @@
+"""Queries that load every row they match (no limit, no paging, no streaming): shared by
+the performance rules. Read from the query as written (`ast.unparse` of the call chain)."""
+
+from __future__ import annotations
+
+import ast
+
+from prodready.analysis.project.build import Project
+from prodready.analysis.revisit import function_at
+from prodready.analysis.semantic import FunctionNode
+from prodready.analysis.source import ParsedFiles
+from prodready.analysis.walk import iter_body
+
+_DB_WORDS = ("select(", "execute(", "scalars(", "query(", "fetch(", "fetchall(")
+_BOUNDED = ("limit(", "offset(", "yield_per", "partitions", "first()", "one()", "[:", "in_(")
+
+
+def _with_locals(expr: ast.AST, function: FunctionNode | None) -> str:
+    """The query as written, with what the function assigns to the names it uses
+    (`query = select(User).limit(500)`; `(await s.scalars(query)).all()`)."""
+    text = ast.unparse(expr)
+    if function is None:
+        return text
+    names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+    values = [
+        ast.unparse(node.value)
+        for node in iter_body(function)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id in names for t in node.targets)
+    ]
+    return " ".join([text, *values])
+
+
+def loads_every_row(expr: ast.AST, function: FunctionNode | None = None) -> bool:
+    """`(await s.execute(select(User))).scalars().all()`, `result.scalars().all()`,
+    `await conn.fetch("SELECT ...")` — not when the chain (or a query variable the function
+    builds) limits, pages or streams."""
+    written = ast.unparse(expr)
+    if not written.endswith((".all()", ".fetchall()")) and ".fetch(" not in written:
+        return False
+    text = _with_locals(expr, function)
+    return any(w in text for w in _DB_WORDS) and not any(w in text for w in _BOUNDED)
+
+
+def function_loads_every_row(project: Project, files: ParsedFiles, function: str) -> bool:
+    """True when the project function's own body runs such a query."""
+    info = project.calls.functions.get(function)
+    parsed = files.get(info.evidence.path) if info is not None else None
+    node = function_at(parsed, info.evidence.line) if parsed and info else None
+    return node is not None and any(
+        isinstance(n, ast.Call) and loads_every_row(n, node) for n in iter_body(node)
+    )

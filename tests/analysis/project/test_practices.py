@@ -1,0 +1,76 @@
+"""assess_practices: the checklist as the project model shows it, on fixture projects."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from prodready.analysis.project.model import PracticeAssessment
+from prodready.config.settings import Settings
+from prodready.domain.result import PracticeStatus
+from prodready.domain.taxonomy import Practice
+from prodready.engine.run import run_review
+from prodready.rules.registry import discover
+
+PROJECTS = Path(__file__).resolve().parents[2] / "fixtures" / "projects" / "practices"
+P, M, N = PracticeStatus.PRESENT, PracticeStatus.MISSING, PracticeStatus.NOT_NEEDED
+NA = PracticeStatus.NOT_APPLICABLE
+
+
+@cache
+def _assessed(name: str) -> dict[Practice, PracticeAssessment]:
+    settings = Settings(select=("PRAC001",), ruff=False, respect_gitignore=False)
+    raw = run_review([PROJECTS / name], settings, discover())
+    return {a.practice: a for a in raw.practices}
+
+
+EXPECTED = {
+    "library": dict.fromkeys(Practice, NA),
+    "plain_bot": {**dict.fromkeys(Practice, N), Practice.GRACEFUL_SHUTDOWN: P},
+    "risky_bot": {**dict.fromkeys(Practice, M), Practice.HEALTH_ENDPOINTS: N},
+    "mature_service": dict.fromkeys(Practice, P),
+}
+
+
+@pytest.mark.parametrize("project", sorted(EXPECTED))
+def test_statuses_exactly(project: str) -> None:
+    found = _assessed(project)
+    assert list(found) == list(Practice)
+    assert {p: a.status for p, a in found.items()} == EXPECTED[project]
+
+
+def test_missing_items_point_at_the_code_that_needs_them() -> None:
+    risky = _assessed("risky_bot")
+    assert [str(e) for e in risky[Practice.GRACEFUL_SHUTDOWN].evidence] == [
+        "bot.py:36: aiogram2 polling"
+    ]
+    assert [str(e) for e in risky[Practice.OUTBOX].evidence] == [
+        "bot.py:17: bot.paid: commit, POST (client)"
+    ]
+    assert [str(e) for e in risky[Practice.MIGRATIONS].evidence] == [
+        "db.py:11: metadata.create_all"
+    ]
+    assert [str(e) for e in risky[Practice.DB_STATE_TRANSITIONS].evidence] == [
+        "models.py:15: payments.status: String(16)"
+    ]
+    assert "create_task(bot.expire_forever())" in str(risky[Practice.TASK_SUPERVISION].evidence)
+
+
+def test_present_items_carry_their_evidence() -> None:
+    mature = _assessed("mature_service")
+    assert str(mature[Practice.HEALTH_ENDPOINTS].evidence[0]) == "app.py:41: GET /healthz"
+    assert "stamina.retry" in str(mature[Practice.RETRY_BACKOFF].evidence[0])
+    assert "purgatory" in str(mature[Practice.CIRCUIT_BREAKERS].evidence[0])
+    assert str(mature[Practice.IDEMPOTENCY_KEYS].evidence[0]).endswith(
+        "payments.telegram_payment_charge_id is unique"
+    )
+    assert mature[Practice.MIGRATIONS].reason == "1 Alembic migration(s) evolve the schema"
+
+
+def test_not_needed_says_why() -> None:
+    plain = _assessed("plain_bot")
+    assert plain[Practice.TASK_SUPERVISION].reason.startswith("no background work")
+    assert plain[Practice.HEALTH_ENDPOINTS].reason.startswith("the service serves no HTTP")
+    assert "library or command-line tool" in _assessed("library")[Practice.OUTBOX].reason
