@@ -16,7 +16,7 @@ import pytest
 from prodready.config.settings import Settings
 from prodready.engine.run import run_review
 from prodready.rules.registry import discover
-from tests.rules.fixture_markers import markers, rules_of
+from tests.rules.fixture_markers import listed, marked_files, markers, rules_of
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
 CATALOGUE = discover()
@@ -40,8 +40,8 @@ def test_fixture(fixture: Path) -> None:
     raw = run_review([fixture], settings, CATALOGUE)
     assert not [n for n in raw.notes if n.kind.value == "rule-error"], raw.notes
     root = Path(raw.root)
-    files = sorted(fixture.rglob("*.py")) if fixture.is_dir() else [fixture]
-    expected: set[tuple[str, int, str]] = set()
+    files = marked_files(fixture)
+    expected: set[tuple[str, int, str]] = set(listed(fixture, root))
     todo: set[tuple[str, int, str]] = set()
     for file in files:
         found = markers(file, file.resolve().relative_to(root).as_posix())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pathspec
 
+from prodready.analysis.config_files import is_config_path
 from prodready.config.patterns import gitignore_spec
 from prodready.config.settings import TEST_PATTERNS, Settings, pattern_path
 from prodready.domain.finding import Note, NoteKind
@@ -26,6 +27,8 @@ class Discovery:
     root: Path
     files: list[SourceRef] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    configs: list[SourceRef] = field(default_factory=list)
+    """Configuration files (`.env`, `config.yaml`, ...) under the folders walked, same ignores."""
 
 
 class PathError(Exception):
@@ -162,6 +165,8 @@ class _Walker:
                     subdirs.append(path)
                 elif entry.name.endswith(".py"):
                     self.add_file(path)
+                elif is_config_path(rel) and not entry.is_symlink():
+                    self.result.configs.append(SourceRef(absolute=str(path), relative=rel))
             for subdir in reversed(subdirs):
                 spec = _gitignore_spec(subdir) if self.respect_gitignore else None
                 stack.append((subdir, [*active, (subdir, spec)] if spec else active))

@@ -7,6 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from prodready.analysis.config_files import ConfigFile
 from prodready.analysis.project.build import Project, build_project
 from prodready.analysis.project.model import PracticeAssessment
 from prodready.analysis.project.practices import assess_practices
@@ -18,6 +19,7 @@ from prodready.domain.rule import RuleMeta
 from prodready.domain.suppression import Suppression
 from prodready.engine.analyse import load_parsed
 from prodready.engine.cache import FileCache
+from prodready.engine.config_files import read_config_files
 from prodready.engine.discover import discover
 from prodready.engine.dispatch import DispatchTable
 from prodready.engine.modules import ModuleNamer
@@ -51,9 +53,13 @@ class RawReview:
 
 
 def _run_project_rule(
-    rule: ProjectRule, root: str, files: ParsedFiles, project: Project
+    rule: ProjectRule,
+    root: str,
+    files: ParsedFiles,
+    project: Project,
+    configs: tuple[ConfigFile, ...] = (),
 ) -> tuple[list[Finding], list[Note]]:
-    context = ProjectContext(root=root, files=files, rule=rule.meta, project=project)
+    context = ProjectContext(root, files, rule.meta, project, configs)
     try:
         return list(rule.check(context)), []
     except (RecursionError, MemoryError):
@@ -113,9 +119,10 @@ def run_review(
         scan_tooling(found.root),
         settings.layers,
     )
+    configs = read_config_files(found.configs, notes)
     for rule in selected:
         if isinstance(rule, ProjectRule):
-            extra, problems = _run_project_rule(rule, root, parsed, project)
+            extra, problems = _run_project_rule(rule, root, parsed, project, configs)
             findings.extend(extra)
             notes.extend(problems)
     # Rules presented from ruff did not run when ruff is off or failed (its note says why):

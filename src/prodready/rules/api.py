@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from prodready.analysis.config_files import ConfigFile
 from prodready.analysis.project.build import Project
 from prodready.analysis.project.model import Evidence
 from prodready.analysis.semantic import SemanticModel
@@ -75,6 +76,8 @@ class ProjectContext:
     files: ParsedFiles
     rule: RuleMeta
     project: Project
+    configs: tuple[ConfigFile, ...] = ()
+    """Configuration files beside the code (`.env`, `config.yaml`, ...), see engine/discover."""
 
     def file(self, path: str) -> ParsedFile | None:
         """The parsed file at `path` (relative), loaded on first use."""
