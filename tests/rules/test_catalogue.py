@@ -75,6 +75,7 @@ KNOWN_PYPI = frozenset(
         "aiogram-broadcaster",
         "aiosmtplib",
         "aioboto3",
+        "uvicorn",
         "truststore",
         "stripe",
         "yookassa",
