@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 
 from prodready.analysis.project.build import Project
-from prodready.analysis.revisit import function_at
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.source import ParsedFiles
 from prodready.analysis.walk import iter_body
+from prodready.rules.defs import def_at
 
 _DB_WORDS = ("select(", "execute(", "scalars(", "query(", "fetch(", "fetchall(")
 _BOUNDED = ("limit(", "offset(", "yield_per", "partitions", "first()", "one()", "[:", "in_(")
@@ -46,7 +46,7 @@ def function_loads_every_row(project: Project, files: ParsedFiles, function: str
     """True when the project function's own body runs such a query."""
     info = project.calls.functions.get(function)
     parsed = files.get(info.evidence.path) if info is not None else None
-    node = function_at(parsed, info.evidence.line) if parsed and info else None
+    node = def_at(parsed, info.evidence.line) if parsed and info else None
     return node is not None and any(
         isinstance(n, ast.Call) and loads_every_row(n, node) for n in iter_body(node)
     )

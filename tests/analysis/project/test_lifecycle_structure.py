@@ -4,7 +4,14 @@ schemas created at run time, imports that run, environment reads, type hints."""
 from __future__ import annotations
 
 from prodready.analysis.project import lifecycle, structure
-from prodready.analysis.project.model import Evidence, ModuleImport, Release, Resource, TypeHints
+from prodready.analysis.project.model import (
+    Evidence,
+    FunctionSize,
+    ModuleImport,
+    Release,
+    Resource,
+    TypeHints,
+)
 from tests.analysis.project.helpers import parse_file
 
 CLIENTS = """
@@ -154,3 +161,27 @@ def test_imports_env_reads_and_hints() -> None:
     )
     assert facts.env_reads == tuple(Evidence("app/config.py", n) for n in (15, 16, 22))
     assert facts.type_hints == (TypeHints(public=3, partial=1, untyped=(("public", 19),)),)
+
+
+HANDLER = """
+from sqlalchemy import select
+
+
+async def buy(query, session) -> None:
+    user = await session.scalar(select(User))
+    if user is None:
+        return
+    for item in user.items:
+        if item.paid:
+            continue
+    await query.answer("ok")
+
+
+def small() -> int:
+    return 1
+"""
+
+
+def test_function_sizes_of_branchy_functions() -> None:
+    facts = structure.extract(parse_file(HANDLER.lstrip("\n"), "app.handlers"))
+    assert facts.function_sizes == (FunctionSize("buy", 4, 7, 3, database=True),)

@@ -372,6 +372,20 @@ class ModuleImport:
 
 
 @dataclass(frozen=True, slots=True)
+class FunctionSize:
+    """How big a function's own body is (nested defs excluded): statements, branches (`if`,
+    loops, `except`, `match` cases, conditional expressions), and whether it talks to the
+    database itself (`session.execute`, `commit`, `select(...)`). Kept for functions with 3+
+    branches or 30+ statements."""
+
+    name: str
+    line: int
+    statements: int
+    branches: int
+    database: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class TypeHints:
     """Type hints of one file's public functions and methods (dunders excluded): how many,
     how many are partly annotated, and the ones with no annotation at all (name, line)."""
@@ -387,7 +401,8 @@ class FileFacts:
 
     The lifecycle extractor adds resources, releases, signal_handlers and schema_creations
     (`metadata.create_all` / `generate_schemas` outside migrations); the structure extractor
-    adds module_imports, env_reads (`os.getenv`, `os.environ[...]`) and type_hints."""
+    adds module_imports, env_reads (`os.getenv`, `os.environ[...]`), type_hints and
+    function_sizes."""
 
     path: str
     module: str
@@ -410,6 +425,7 @@ class FileFacts:
     module_imports: tuple[ModuleImport, ...] = ()
     env_reads: tuple[Evidence, ...] = ()
     type_hints: tuple[TypeHints, ...] = ()
+    function_sizes: tuple[FunctionSize, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

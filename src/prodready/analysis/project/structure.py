@@ -6,6 +6,8 @@ much of the public API carries type hints.
   inside functions are `deferred`.
 - env_reads: `os.getenv(...)`, `os.environ.get(...)`, `os.environ[...]` (read), and
   python-decouple's `config(...)`.
+- function_sizes: statements and branches of functions big or branchy enough to matter, and
+  whether they query the database themselves (by the def's own name and line).
 - type_hints: public functions and methods (no leading underscore) of the module and its
   classes; "partial" lacks some annotation, "untyped" has none (self / cls not counted).
   Alembic migrations (a module-level `upgrade()`) have none of these three facts counted.
@@ -17,12 +19,26 @@ import ast
 from collections.abc import Iterator
 
 from prodready.analysis.names import dotted_name, resolve_relative
-from prodready.analysis.project.model import Evidence, FileFacts, ModuleImport, TypeHints
+from prodready.analysis.project.model import (
+    Evidence,
+    FileFacts,
+    FunctionSize,
+    ModuleImport,
+    TypeHints,
+)
 from prodready.analysis.source import ParsedFile
-from prodready.analysis.walk import walk_with_ancestors
+from prodready.analysis.walk import iter_body, iter_statements, walk_with_ancestors
 
 _ENV_CALLS = frozenset({"os.getenv", "os.environ.get", "decouple.config", "os.getenvb"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler, ast.match_case, ast.IfExp)
+_KEEP_BRANCHES, _KEEP_STATEMENTS = 3, 30
+_DB_METHODS = frozenset(
+    {"execute", "scalar", "scalars", "commit", "flush", "rollback", "add_all", "merge"}
+    | {"fetch", "fetchrow", "fetchval", "execute_many", "refresh"}
+)
+_DB_WORDS = ("session", "conn", "db", "pool", "uow", "cursor")
+_SQL = frozenset({"select", "update", "insert", "delete", "text"})
 
 
 def _type_checking(test: ast.expr) -> bool:
@@ -122,6 +138,33 @@ def _type_hints(parsed: ParsedFile) -> TypeHints:
     return TypeHints(public, partial, tuple(sorted(untyped, key=lambda item: item[1])))
 
 
+def _database(node: ast.AST, parsed: ParsedFile) -> bool:
+    """A call that talks to the database: a session / connection method on a receiver named
+    like one, or a SQLAlchemy statement constructor."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _DB_METHODS:
+        receiver = (dotted_name(func.value) or "").rsplit(".", 1)[-1].lower()
+        return any(word in receiver for word in _DB_WORDS)
+    name = parsed.semantic.imports.qualified_name(func) or ""
+    return name.startswith("sqlalchemy.") and name.rsplit(".", 1)[-1] in _SQL
+
+
+def _sizes(parsed: ParsedFile) -> tuple[FunctionSize, ...]:
+    found: list[FunctionSize] = []
+    for node in iter_statements(parsed.tree):
+        if not isinstance(node, _FUNCTIONS):
+            continue
+        body = list(iter_body(node))
+        statements = sum(isinstance(n, ast.stmt) for n in body)
+        branches = sum(isinstance(n, _BRANCHES) for n in body)
+        if branches >= _KEEP_BRANCHES or statements >= _KEEP_STATEMENTS:
+            database = any(_database(n, parsed) for n in body)
+            found.append(FunctionSize(node.name, node.lineno, statements, branches, database))
+    return tuple(found)
+
+
 def extract(parsed: ParsedFile) -> FileFacts:
     source = parsed.source
     if any(isinstance(s, ast.FunctionDef) and s.name == "upgrade" for s in parsed.tree.body):
@@ -132,4 +175,5 @@ def extract(parsed: ParsedFile) -> FileFacts:
         module_imports=_imports(parsed),
         env_reads=_env_reads(parsed),
         type_hints=(_type_hints(parsed),),
+        function_sizes=_sizes(parsed),
     )

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from prodready.analysis.names import dotted_name
 from prodready.analysis.project.effects import Effects
 from prodready.analysis.project.layers import big_enough
-from prodready.analysis.revisit import function_at
-from prodready.analysis.walk import iter_body
+from prodready.analysis.project.model import Evidence, FunctionSize
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -69,13 +66,6 @@ or a DI container such as dishka) and is tested without Telegram.""",
     ),
 )
 
-_DB_METHODS = frozenset(
-    {"execute", "scalar", "scalars", "commit", "flush", "rollback", "add_all", "merge"}
-    | {"fetch", "fetchrow", "fetchval", "execute_many", "refresh"}
-)
-_DB_WORDS = ("session", "conn", "db", "pool", "uow", "cursor")
-_SQL = frozenset({"select", "update", "insert", "delete", "text"})
-_BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler, ast.match_case, ast.IfExp)
 _STATEMENTS, _BRANCHY, _DECIDES = 60, 12, 3
 _SHOWN = 5
 
@@ -83,65 +73,39 @@ _SHOWN = 5
 @dataclass(frozen=True, slots=True)
 class _Size:
     name: str
-    where: str
-    statements: int
-    branches: int
-    database: bool
+    evidence: Evidence
+    size: FunctionSize
     external: bool
 
     @property
     def mixed(self) -> bool:
-        return self.database and self.external and self.branches >= _DECIDES
+        return self.size.database and self.external and self.size.branches >= _DECIDES
 
     @property
     def fat(self) -> bool:
-        return self.statements >= _STATEMENTS or self.branches >= _BRANCHY
+        return self.size.statements >= _STATEMENTS or self.size.branches >= _BRANCHY
 
     def __str__(self) -> str:
-        work = " + ".join(w for w, on in (("DB", self.database), ("API", self.external)) if on)
+        on = (("DB", self.size.database), ("API", self.external))
+        work = " + ".join(w for w, flag in on if flag)
         return (
-            f"{self.name} ({self.where}): {self.statements} statements, {self.branches} "
-            f"branches{', ' + work if work else ''}"
+            f"{self.name} ({self.evidence}): {self.size.statements} statements, "
+            f"{self.size.branches} branches{', ' + work if work else ''}"
         )
-
-
-def _database(node: ast.AST, qualified: dict[str, str]) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    func = node.func
-    if isinstance(func, ast.Attribute) and func.attr in _DB_METHODS:
-        receiver = (dotted_name(func.value) or "").rsplit(".", 1)[-1].lower()
-        return any(word in receiver for word in _DB_WORDS)
-    name = qualified.get(dotted_name(func) or "", "")
-    return name.startswith("sqlalchemy.") and name.rsplit(".", 1)[-1] in _SQL
 
 
 def _sizes(ctx: ProjectContext) -> Iterator[_Size]:
     project = ctx.project
     effects = Effects(project)
+    sizes = {(f.path, s.line): s for f in project.facts for s in f.function_sizes}
     entries = [h.function for h in project.model.handlers]
     entries += [r.function for r in project.model.routes]
     for name in dict.fromkeys(entries):
         info = project.calls.functions.get(name)
-        parsed = ctx.file(info.evidence.path) if info is not None else None
-        node = function_at(parsed, info.evidence.line) if parsed and info else None
-        if node is None or info is None or parsed is None:
-            continue
-        imports = parsed.semantic.imports
-        nodes = list(iter_body(node))
-        qualified = {
-            text: imports.qualified_name(n.func) or ""
-            for n in nodes
-            if isinstance(n, ast.Call) and (text := dotted_name(n.func))
-        }
-        yield _Size(
-            name.rsplit(".", 1)[-1],
-            str(info.evidence),
-            sum(isinstance(n, ast.stmt) for n in nodes),
-            sum(isinstance(n, _BRANCHES) for n in nodes),
-            any(_database(n, qualified) for n in nodes),
-            any(e.external for e in effects.direct.get(name, ())),
-        )
+        size = sizes.get((info.evidence.path, info.evidence.line)) if info else None
+        if info is not None and size is not None:
+            external = any(e.external for e in effects.direct.get(name, ()))
+            yield _Size(name.rsplit(".", 1)[-1], info.evidence, size, external)
 
 
 @project_rule(META)
@@ -151,12 +115,12 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     offenders = [s for s in _sizes(ctx) if s.mixed or s.fat]
     if not offenders:
         return
-    offenders.sort(key=lambda s: (-(s.statements + 3 * s.branches + 20 * s.mixed), s.where))
+    offenders.sort(
+        key=lambda s: (-(s.size.statements + 3 * s.size.branches + 20 * s.mixed), s.evidence)
+    )
     listed = "; ".join(str(s) for s in offenders[:_SHOWN])
     more = f"; +{len(offenders) - _SHOWN} more" if len(offenders) > _SHOWN else ""
-    info = ctx.project.calls.functions
-    first = next(i.evidence for i in info.values() if str(i.evidence) == offenders[0].where)
     yield ctx.finding_at(
-        first,
+        offenders[0].evidence,
         f"{len(offenders)} handler(s) / route(s) hold business logic themselves: {listed}{more}",
     )

@@ -73,6 +73,7 @@ _REFERENCE = re.compile(
 )
 
 
+_CLIENTS = ("httpx", "aiohttp", "requests")
 _CACHE_STATE = re.compile(r"cache|fetched_at|expires?_at|expiry|_ttl|ttl_|last_fetch", re.I)
 
 
@@ -90,15 +91,18 @@ def _fixed(expr: ast.AST | None, function: FunctionNode) -> bool:
     return not (used & (params | stored))
 
 
-def _memoized(function: FunctionNode, holder: ast.AST) -> bool:
+def _memoized(function: FunctionNode, holder_names: frozenset[str]) -> bool:
     """A cache decorator, a `global` the function keeps results in, or cache-like state in
     its class or module (`self._fetched_at`, `_rates_cache`, `CACHE_TTL`) that callers check."""
     decorators = " ".join(ast.unparse(d) for d in function.decorator_list).lower()
     if "cache" in decorators or any(isinstance(n, ast.Global) for n in ast.walk(function)):
         return True
+    return any(_CACHE_STATE.search(name) for name in holder_names)
+
+
+def _names(holder: ast.AST) -> frozenset[str]:
     names = {n.attr for n in ast.walk(holder) if isinstance(n, ast.Attribute)}
-    names |= {n.id for n in ast.walk(holder) if isinstance(n, ast.Name)}
-    return any(_CACHE_STATE.search(name) for name in names)
+    return frozenset(names | {n.id for n in ast.walk(holder) if isinstance(n, ast.Name)})
 
 
 def _is_get(call: ast.Call) -> bool:
@@ -114,25 +118,35 @@ def _is_get(call: ast.Call) -> bool:
 @project_rule(META)
 def check(ctx: ProjectContext) -> Iterator[Finding]:
     paths = Effects(ctx.project).request_paths
-    files = sorted({ctx.project.calls.functions[name].evidence.path for name in paths})
-    for path in files:
+    functions = ctx.project.calls.functions
+    http = {f.path for f in ctx.project.facts if any(i.startswith(_CLIENTS) for i in f.imports)}
+    files = sorted(
+        functions[name].evidence.path
+        for name in paths
+        if functions[name].evidence.path in http
+        and any(call.endswith((".get", ".request")) for call in functions[name].calls)
+    )
+    for path in dict.fromkeys(files):
         parsed = ctx.file(path)
+        holders: dict[int, frozenset[str]] = {}
         for node in walk_semantic(parsed) if parsed is not None else ():
             if not isinstance(node, ast.Call) or parsed is None or not _is_get(node):
                 continue
             function = parsed.semantic.enclosing_function()
             name = current_function_name(parsed)
-            holder = parsed.semantic.enclosing_class() or parsed.tree
-            if function is None or name not in paths or _memoized(function, holder):
-                continue
-            if not http_request_library(node, parsed.semantic):
+            if function is None or name not in paths:
                 continue
             url = request_url(node)
             params = [k.value for k in node.keywords if k.arg in {"params", "json", "data"}]
-            if not all(_fixed(e, function) for e in (url, *params)):
-                continue
             words = f"{ast.unparse(url) if url is not None else ''} {function.name}"
-            if not _REFERENCE.search(words):
+            if not _REFERENCE.search(words) or not all(_fixed(e, function) for e in (url, *params)):
+                continue
+            holder = parsed.semantic.enclosing_class() or parsed.tree
+            if id(holder) not in holders:
+                holders[id(holder)] = _names(holder)
+            if _memoized(function, holders[id(holder)]):
+                continue
+            if not http_request_library(node, parsed.semantic):
                 continue
             entry = paths[name].rsplit(".", 1)[-1]
             yield ctx.finding(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.analysis.revisit import function_at
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
 from prodready.rules.api import ProjectContext, project_rule
+from prodready.rules.defs import def_at
 from prodready.rules.rows import function_loads_every_row
 
 META = RuleMeta(
@@ -115,13 +115,13 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     for route in project.model.routes:
         if route.method.upper() != "GET" or route.framework not in {"fastapi", "starlette"}:
             continue
+        words = f"{route.path} {route.function}".lower()
+        if not any(word in words for word in _GROWING) or any(w in words for w in _SMALL):
+            continue
         info = project.calls.functions.get(route.function)
         parsed = ctx.file(info.evidence.path) if info is not None else None
-        node = function_at(parsed, info.evidence.line) if parsed and info else None
-        words = f"{route.path} {route.function}".lower()
+        node = def_at(parsed, info.evidence.line) if parsed and info else None
         if node is None or not _unpaged_list(node, route.evidence.line):
-            continue
-        if not any(word in words for word in _GROWING) or any(w in words for w in _SMALL):
             continue
         loaders = [route.function, *project.calls.callees(route.function)]
         loader = next((f for f in loaders if function_loads_every_row(project, ctx.files, f)), None)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from prodready.analysis.project.effects import DualWrite, Effects, Reach
 from prodready.analysis.project.profile import service_profile
-from prodready.analysis.revisit import function_at
+from prodready.rules.defs import def_at
 from prodready.analysis.walk import iter_body
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -94,7 +94,7 @@ def _message(flow: DualWrite, ctx: ProjectContext) -> str:
     verb = _VERBS.get(flow.write.effect.kind, "calls")
     write = f"{verb} {flow.write.effect.label}{flow.write.via}"
     parsed = ctx.file(flow.function.evidence.path)
-    node = function_at(parsed, flow.function.evidence.line) if parsed is not None else None
+    node = def_at(parsed, flow.function.evidence.line) if parsed is not None else None
     first, second = commit, write
     if node is not None:
         commit_at, write_at = _line_toward(node, flow.commit), _line_toward(node, flow.write)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.analysis.revisit import function_at
+from prodready.rules.defs import def_at
 from prodready.analysis.semantic import FunctionNode
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -168,7 +168,7 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             continue
         info = project.calls.functions.get(route.function)
         parsed = ctx.file(info.evidence.path) if info is not None else None
-        node = function_at(parsed, info.evidence.line) if parsed and info else None
+        node = def_at(parsed, info.evidence.line) if parsed and info else None
         problem = _problem(node, route.framework, route.path) if node is not None else None
         if problem is not None:
             yield ctx.finding_at(
