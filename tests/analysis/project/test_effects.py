@@ -16,6 +16,7 @@ def test_classify_call_names() -> None:
     assert classify("httpx.AsyncClient.get", False).kind == "http-read"  # type: ignore[union-attr]
     assert classify("*.post", True).kind == "http-write"  # type: ignore[union-attr]
     assert classify("*.post", False) is None  # no HTTP client imported: any object's post
+    assert classify("*.request", True).kind == "http-request"  # type: ignore[union-attr]
     assert classify("yookassa.Payment.create", False).kind == "sdk-write"  # type: ignore[union-attr]
     assert classify("yookassa.domain.request.PaymentRequestBuilder.set_amount", False) is None
     assert classify("openai.chat.completions.create", False).kind == "sdk-read"  # type: ignore[union-attr]

@@ -27,7 +27,11 @@ _CLIENTS = {
     "requests.Session": "requests",
 }
 _WRITES = frozenset({"post", "put", "patch", "delete"})
-_READS = frozenset({"get", "head", "request", "stream", "options"})
+_READS = frozenset({"get", "head", "options"})
+_EITHER = frozenset({"request", "stream"})  # the method is an argument the call graph drops
+# Project functions whose names say they change something (a client's `create_user`).
+_WRITE_VERBS: tuple[str, ...] = ("create", "update", "delete", "add", "remove", "set_", "extend", "activate")
+_WRITE_VERBS += ("enable", "disable", "reset", "revoke", "cancel", "refund", "charge", "pay")
 # Provider SDKs (top-level import names) whose calls are requests to the provider; calls
 # of the payment and messaging ones that create, refund, send... change state there.
 PAYMENT_SDKS = ("stripe", "yookassa", "aiocryptopay", "yoomoney", "twilio", "sendgrid")
@@ -69,12 +73,26 @@ TELEGRAM_SENDS = frozenset(
     | {"send_media_group", "copy_message", "forward_message", "send_animation", "send_audio"}
 )
 MAX_DEPTH = 3
+EXTERNAL = frozenset({"http-write", "http-read", "http-request", "sdk-write", "sdk-read"})
+_EXTERNAL_KINDS = EXTERNAL | {"sdk-client"}
+_COMPUTES: tuple[str, ...] = (
+    "encrypt",
+    "decrypt",
+    "sign",
+    "verify",
+    "convert",
+    "translate",
+    "render",
+    "get_",
+)
+_COMPUTES += ("validate", "calculate", "estimate", "preview", "lookup", "search", "fetch")
 _TELEMETRY = ("track", "analytics", "metric", "telemetry", "amplitude", "mixpanel", "posthog")
 
 
 @dataclass(frozen=True, slots=True)
 class Effect:
-    """kind: "commit" | "http-write" | "http-read" | "sdk-write" | "sdk-read" | "sdk-client"
+    """kind: "commit" | "http-write" | "http-read" | "http-request" (method not known) |
+    "sdk-write" | "sdk-read" | "sdk-client"
     (a third-party API client built) | "queue" | "telegram"; label: how a message names it
     ("POST (httpx)", "yookassa.Payment.create");
     call: the call name as the call graph holds it."""
@@ -87,7 +105,7 @@ class Effect:
     def external(self) -> bool:
         """A request to a third party (not the database, not Telegram), or building the
         client of a third-party API (its calls may not resolve)."""
-        return self.kind in {"http-write", "http-read", "sdk-write", "sdk-read", "sdk-client"}
+        return self.kind in _EXTERNAL_KINDS
 
     @property
     def writes_elsewhere(self) -> bool:
@@ -123,6 +141,8 @@ def classify(call: str, http_file: bool, local: frozenset[str] = frozenset()) ->
     if library:
         if method in _WRITES:
             return Effect("http-write", f"{method.upper()} ({library})", call)
+        if method in _EITHER:
+            return Effect("http-request", f"{method}() ({library})", call)
         return (
             Effect("http-read", f"{method.upper()} ({library})", call) if method in _READS else None
         )
@@ -169,9 +189,25 @@ class DualWrite:
 
 
 def _telemetry(reach: Reach) -> bool:
-    """A write to analytics or metrics (`track`, `send_event`): losing one is acceptable."""
-    names = " ".join(name.rsplit(".", 1)[-1].lower() for name in reach.path)
-    return any(word in names for word in _TELEMETRY)
+    """A write to analytics or metrics (`track`, `send_event`) — losing one is acceptable —
+    or a POST that only computes (`encrypt_link`, `validate_address`, `get_quote`)."""
+    names = " ".join(name.rsplit(".", 1)[-1].lower().lstrip("_") for name in reach.path[1:])
+    return any(word in names for word in _TELEMETRY) or any(
+        name.rsplit(".", 1)[-1].lstrip("_").startswith(_COMPUTES) for name in reach.path[1:]
+    )
+
+
+def _named_write(reach: Reach) -> bool:
+    """A request whose method is not known counts as a write when a function on the way is
+    named for one (`PanelClient.create_user` → `_request` → `session.request(...)`)."""
+    return any(name.rsplit(".", 1)[-1].lstrip("_").startswith(_WRITE_VERBS) for name in reach.path)
+
+
+def _relay(commit: Reach, write: Reach) -> bool:
+    """An outbox or webhook relay: it delivers, then records the delivery (at least once, by
+    design); `deliver_*`, `relay_*`, `*_outbox*` in the flow."""
+    names = " ".join(n.rsplit(".", 1)[-1].lower() for n in (*commit.path, *write.path))
+    return any(word in names for word in ("deliver", "relay", "outbox"))
 
 
 def _roots(module: str, path: str) -> tuple[str, str]:
@@ -274,13 +310,15 @@ class Effects:
     def dual_writes(self) -> tuple[DualWrite, ...]:
         """The innermost functions whose flow both commits and writes elsewhere: no single
         callee already does both (that callee is the one reported); writes to analytics or
-        metrics do not count."""
+        metrics, and relays that deliver then record the delivery, do not count."""
         commits = frozenset({"commit"})
-        writes = frozenset({"http-write", "sdk-write", "queue"})
+        writes = frozenset({"http-write", "sdk-write", "queue", "http-request"})
         found: list[DualWrite] = []
         for name, info in self.project.calls.functions.items():
             commit, write = self.reach(name, commits), self.reach(name, writes)
-            if commit is None or write is None or _telemetry(write):
+            if commit is None or write is None or _telemetry(write) or _relay(commit, write):
+                continue
+            if write.effect.kind == "http-request" and not _named_write(write):
                 continue
             inner = any(
                 self.reach(c, commits, MAX_DEPTH - 1) and self.reach(c, writes, MAX_DEPTH - 1)

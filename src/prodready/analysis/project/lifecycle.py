@@ -11,11 +11,14 @@ migrations. Read by the graceful-shutdown, client-per-request, singleton and mig
   `anyio.open_signal_receiver(...)`.
 - schema_creations: `<...>metadata.create_all` called or passed (`conn.run_sync(Base.metadata
   .create_all)`), Tortoise `generate_schemas()`; not in Alembic migrations.
+- alembic_stamps: `command.stamp` called or passed on (`run_in_executor(None, command.stamp,
+  ...)`): a database built from the models, then marked as migrated.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.analysis.names import dotted_name
@@ -50,6 +53,7 @@ RESOURCE_KINDS: dict[str, str] = {
     "sqlalchemy.ext.asyncio.async_sessionmaker": "session-maker",
     "sqlalchemy.orm.sessionmaker": "session-maker",
 }
+_CACHE_STATE = re.compile(r"cache|fetched_at|expires?_at|expiry|_ttl", re.I)
 # Keywords that make a client reuse another one's connections.
 _SHARING = frozenset({"session", "connection_pool", "connector"})
 RELEASE_METHODS = frozenset(
@@ -108,13 +112,19 @@ def _declared_global(ancestors: list[ast.AST], name: str) -> bool:
 
 def _reused(ancestors: list[ast.AST], name: str) -> bool:
     """True when what the call builds outlives it: the client is returned (or is the return
-    value), or the function caches (declares `global` / `nonlocal`, a `*cache*` decorator)."""
+    value), or the function caches (declares `global` / `nonlocal`, a `*cache*` decorator,
+    its class keeps cache state such as `self._cached_key` / `self._expires_at`)."""
     if isinstance(ancestors[-1] if ancestors else None, ast.Return):
         return True
     function = next((n for n in reversed(ancestors) if isinstance(n, _SCOPES)), None)
     if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
         return False
     decorators = " ".join(ast.unparse(d) for d in function.decorator_list).lower()
+    owner = next((n for n in reversed(ancestors) if isinstance(n, ast.ClassDef)), None)
+    if owner is not None and any(
+        isinstance(n, ast.Attribute) and _CACHE_STATE.search(n.attr) for n in ast.walk(owner)
+    ):
+        return True  # the class keeps what it fetched (`self._cached_key`, `_expires_at`)
     return "cache" in decorators or any(
         isinstance(n, ast.Global | ast.Nonlocal)
         or (isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == name)
@@ -155,6 +165,7 @@ def extract(parsed: ParsedFile) -> FileFacts:
     releases: list[Release] = []
     signals: list[Evidence] = []
     creations: list[Evidence] = []
+    stamps: list[Evidence] = []
     migration = _is_migration(parsed.tree)
     for node, ancestors, function in _nodes(parsed):
         where = Evidence(path, getattr(node, "lineno", 0))
@@ -174,6 +185,8 @@ def extract(parsed: ParsedFile) -> FileFacts:
                     releases.append(Release(receiver, node.attr, where, function))
             elif _creates_schema(node) and not migration:
                 creations.append(where)
+            elif node.attr == "stamp" and (dotted_name(node.value) or "").endswith("command"):
+                stamps.append(where)
         elif isinstance(node, ast.AsyncWith | ast.With):
             for item in node.items:
                 held = dotted_name(item.context_expr)
@@ -186,4 +199,5 @@ def extract(parsed: ParsedFile) -> FileFacts:
         releases=tuple(releases),
         signal_handlers=tuple(signals),
         schema_creations=tuple(creations),
+        alembic_stamps=tuple(stamps),
     )

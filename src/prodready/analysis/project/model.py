@@ -399,8 +399,9 @@ class TypeHints:
 class FileFacts:
     """What the adapters found in one file (merged into the ProjectModel).
 
-    The lifecycle extractor adds resources, releases, signal_handlers and schema_creations
-    (`metadata.create_all` / `generate_schemas` outside migrations); the structure extractor
+    The lifecycle extractor adds resources, releases, signal_handlers, schema_creations
+    (`metadata.create_all` / `generate_schemas` outside migrations) and alembic_stamps
+    (`alembic.command.stamp`, called or passed on); the structure extractor
     adds module_imports, env_reads (`os.getenv`, `os.environ[...]`), type_hints and
     function_sizes."""
 
@@ -422,6 +423,7 @@ class FileFacts:
     releases: tuple[Release, ...] = ()
     signal_handlers: tuple[Evidence, ...] = ()
     schema_creations: tuple[Evidence, ...] = ()
+    alembic_stamps: tuple[Evidence, ...] = ()
     module_imports: tuple[ModuleImport, ...] = ()
     env_reads: tuple[Evidence, ...] = ()
     type_hints: tuple[TypeHints, ...] = ()

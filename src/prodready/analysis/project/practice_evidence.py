@@ -147,12 +147,18 @@ def health(project: Project) -> PracticeAssessment:
     )
 
 
+def stamps_alembic(project: Project) -> bool:
+    """True when the code runs `alembic.command.stamp`: a fresh database created from the
+    models is then marked as migrated (Alembic's cookbook recipe)."""
+    return any(fact.alembic_stamps for fact in project.facts)
+
+
 def migrations(project: Project) -> PracticeAssessment:
     practice = Practice.MIGRATIONS
     schema = project.model.schema
     creations = sorted(e for fact in project.facts for e in fact.schema_creations)
     shown = ((e, "metadata.create_all") for e in creations)
-    if schema.migrations and creations:
+    if schema.migrations and creations and not stamps_alembic(project):
         reason = "Alembic migrations exist, but `create_all()` also creates tables outside them"
         return assessment(practice, MISSING, reason, shown)
     if schema.migrations:

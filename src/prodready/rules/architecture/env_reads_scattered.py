@@ -21,7 +21,8 @@ META = RuleMeta(
     what=(
         "`os.getenv(...)`, `os.environ[...]` / `.get(...)` or python-decouple `config(...)` "
         "are read in 4 or more modules besides the configuration modules (config / settings "
-        "/ constants, Alembic's env.py), instead of once, in one validated settings object. "
+        "/ constants) and scripts (scripts/, tools/, migrations/), instead of once, in one "
+        "validated settings object. "
         "Projects under 15 modules are not reviewed."
     ),
     why=(
@@ -62,12 +63,16 @@ settings = Settings()  # fails fast, naming every missing or invalid variable
     ),
 )
 _CONFIG_WORDS = ("config", "settings", "conf", "constants", "env", "environment", "const")
+_SCRIPTS = frozenset({"scripts", "tools", "bin", "migrations", "alembic"})
 _MIN_MODULES = 4
 _SHOWN = 5
 
 
 def _is_config(path: str) -> bool:
+    """A configuration module, or a script / migration environment (run by hand)."""
     parts = path.removesuffix(".py").split("/")
+    if _SCRIPTS & set(parts[:-1]):
+        return True
     return any(word in part.lower() for part in parts[-2:] for word in _CONFIG_WORDS)
 
 

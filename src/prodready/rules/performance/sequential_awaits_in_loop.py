@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from prodready.analysis.names import dotted_name
-from prodready.analysis.project.effects import Effects
+from prodready.analysis.project.effects import EXTERNAL, Effects
 from prodready.analysis.revisit import current_function_name, walk_semantic
 from prodready.analysis.semantic import SemanticModel
 from prodready.analysis.source import ParsedFile
@@ -72,7 +72,7 @@ async def statuses(client: httpx.AsyncClient, urls: list[str]) -> list[int]:
     ),
 )
 _COMMITS = frozenset({"commit"})
-_EXTERNAL = frozenset({"http-write", "http-read", "sdk-write", "sdk-read"})
+_EXTERNAL = EXTERNAL
 _CLIENTS = frozenset({"httpx", "aiohttp"})
 _FALLBACKS = 3
 _PACING = ("sleep", "limiter", "throttl", "semaphore", "rate")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from prodready.analysis.project.practice_evidence import stamps_alembic
 from prodready.analysis.project.profile import service_profile
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -20,7 +21,8 @@ META = RuleMeta(
     what=(
         "The service creates its tables with `Base.metadata.create_all()` (called, or passed "
         "to `conn.run_sync(...)`) or Tortoise's `generate_schemas()` — with no Alembic "
-        "migrations at all, or beside them."
+        "migrations at all, or beside them (unless the project then runs `alembic stamp`, "
+        "Alembic's own recipe for building a fresh database from the models)."
     ),
     why=(
         "`create_all()` only creates tables that do not exist: a column added to a model "
@@ -64,6 +66,8 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     if service_profile(project) is None:
         return
     migrations = len(project.model.schema.migrations)
+    if migrations and stamps_alembic(project):
+        return  # a fresh database built from the models, then `alembic stamp head`
     for fact in project.facts:
         for where in fact.schema_creations:
             if migrations:

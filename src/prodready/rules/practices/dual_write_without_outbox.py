@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from prodready.analysis.project.effects import DualWrite, Effects, Reach
 from prodready.analysis.project.profile import service_profile
-from prodready.rules.defs import def_at
 from prodready.analysis.walk import iter_body
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Practice, Severity
 from prodready.rules.api import ProjectContext, project_rule
+from prodready.rules.defs import def_at
 
 META = RuleMeta(
     id="PRAC001",
@@ -74,7 +74,12 @@ async def relay(sessions: async_sessionmaker[AsyncSession], panel: "PanelClient"
 )
 
 
-_VERBS = {"http-write": "sends", "sdk-write": "calls", "queue": "enqueues with"}
+_VERBS = {
+    "http-write": "sends",
+    "http-request": "sends",
+    "sdk-write": "calls",
+    "queue": "enqueues with",
+}
 
 
 def _line_toward(node: ast.AST, reach: Reach) -> int | None:
