@@ -30,7 +30,16 @@ _WRITES = frozenset({"post", "put", "patch", "delete"})
 _READS = frozenset({"get", "head", "options"})
 _EITHER = frozenset({"request", "stream"})  # the method is an argument the call graph drops
 # Project functions whose names say they change something (a client's `create_user`).
-_WRITE_VERBS: tuple[str, ...] = ("create", "update", "delete", "add", "remove", "set_", "extend", "activate")
+_WRITE_VERBS: tuple[str, ...] = (
+    "create",
+    "update",
+    "delete",
+    "add",
+    "remove",
+    "set_",
+    "extend",
+    "activate",
+)
 _WRITE_VERBS += ("enable", "disable", "reset", "revoke", "cancel", "refund", "charge", "pay")
 # Provider SDKs (top-level import names) whose calls are requests to the provider; calls
 # of the payment and messaging ones that create, refund, send... change state there.
