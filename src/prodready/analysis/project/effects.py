@@ -84,6 +84,8 @@ TELEGRAM_SENDS = frozenset(
 MAX_DEPTH = 3
 EXTERNAL = frozenset({"http-write", "http-read", "http-request", "sdk-write", "sdk-read"})
 _EXTERNAL_KINDS = EXTERNAL | {"sdk-client"}
+# Effects that are writes only when a function on the way is named for one.
+_UNSURE = frozenset({"http-request", "sdk-client"})
 _COMPUTES: tuple[str, ...] = (
     "encrypt",
     "decrypt",
@@ -164,7 +166,7 @@ def classify(call: str, http_file: bool, local: frozenset[str] = frozenset()) ->
             writes = any(w in method.lower() for w in _SDK_WRITE_WORDS)
             return Effect("sdk-write" if writes else "sdk-read", call, call)
         if _api_client(call):
-            return Effect("sdk-client", f"{method}()", call)
+            return Effect("sdk-client", f"the {method} API", call)
     if (method in _QUEUE_METHODS and owner) or (
         method in _QUEUE_LIBRARY_METHODS and call.startswith(_QUEUE_LIBRARIES)
     ):
@@ -207,8 +209,9 @@ def _telemetry(reach: Reach) -> bool:
 
 
 def _named_write(reach: Reach) -> bool:
-    """A request whose method is not known counts as a write when a function on the way is
-    named for one (`PanelClient.create_user` → `_request` → `session.request(...)`)."""
+    """A request whose method is not known, or a third-party client whose calls do not
+    resolve, counts as a write when a function on the way is named for one
+    (`PanelClient.create_user` → `_request` → `session.request(...)`)."""
     return any(name.rsplit(".", 1)[-1].lstrip("_").startswith(_WRITE_VERBS) for name in reach.path)
 
 
@@ -321,13 +324,13 @@ class Effects:
         callee already does both (that callee is the one reported); writes to analytics or
         metrics, and relays that deliver then record the delivery, do not count."""
         commits = frozenset({"commit"})
-        writes = frozenset({"http-write", "sdk-write", "queue", "http-request"})
+        writes = frozenset({"http-write", "sdk-write", "queue", "http-request", "sdk-client"})
         found: list[DualWrite] = []
         for name, info in self.project.calls.functions.items():
             commit, write = self.reach(name, commits), self.reach(name, writes)
             if commit is None or write is None or _telemetry(write) or _relay(commit, write):
                 continue
-            if write.effect.kind == "http-request" and not _named_write(write):
+            if write.effect.kind in _UNSURE and not _named_write(write):
                 continue
             inner = any(
                 self.reach(c, commits, MAX_DEPTH - 1) and self.reach(c, writes, MAX_DEPTH - 1)
