@@ -43,7 +43,7 @@ def _checklist_lines(result: ReviewResult) -> list[str]:
     if not result.checklist:
         return []
     if not_applicable(result.checklist):
-        return ["", f"Production-grade practices: not applicable ({result.checklist[0].reason})"]
+        return ["", f"Production-grade practices: not applicable — {result.checklist[0].reason}"]
     lines = ["", "Production-grade practices:"]
     width = max(len(item.status.value) for item in result.checklist)
     lines += [f"  {item.status.value:<{width}}  {item.practice.value}" for item in result.checklist]

@@ -31,7 +31,7 @@ META = RuleMeta(
         "repositories / clients / infrastructure: infrastructure). Reported: the domain "
         "importing a framework, ORM or HTTP client (aiogram, FastAPI, SQLAlchemy, httpx...) or "
         "any outer layer; services importing handlers; infrastructure importing handlers. "
-        f"Projects under {15} modules, and projects with import-linter contracts (ARC002 "
+        "Projects under 15 modules, and projects with import-linter contracts (ARC002 "
         "checks those), are not reviewed."
     ),
     why=(

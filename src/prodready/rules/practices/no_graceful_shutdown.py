@@ -20,8 +20,9 @@ META = RuleMeta(
     confidence=Confidence.MEDIUM,
     what=(
         "The service is started in a way that installs no SIGTERM handler — aiogram 2's "
-        "`executor.start_polling` / `start_webhook`, aiogram 3 `start_polling(handle_signals="
-        "False)`, PTB `run_polling(stop_signals=None)` — and the code installs none itself; or "
+        "`executor.start_polling`, aiogram 3 `start_polling(handle_signals=False)`, PTB "
+        "`run_polling(stop_signals=None)` — and nothing else in the process handles it (no "
+        "`loop.add_signal_handler`, no web server serving the same app); or "
         "SIGTERM is handled but long-lived clients (the SQLAlchemy engine, an httpx / aiohttp "
         "client, a Redis client, an asyncpg pool) are never closed: no `dispose()` / "
         "`aclose()` / `close()` in a shutdown hook, lifespan or `finally`."
