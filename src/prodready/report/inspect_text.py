@@ -73,7 +73,7 @@ def render_inspect_text(data: Mapping[str, object]) -> str:
         lines += ["", f"{title}:", *_rows(data.get(key), columns)]
     lines += ["", "Tables:", *_tables(data.get("tables"))]
     layers = data.get("layers")
-    lines += ["", "Layers (guessed from the package layout):"]
+    lines += ["", "Layers (from package names, what modules do, [tool.prodready.layers]):"]
     if isinstance(layers, Mapping) and layers:
         lines += [f"  {name}: {_cell(modules)}" for name, modules in layers.items()]
     else:

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from prodready.analysis.project.build import Project
+from prodready.analysis.project.layers import LAYERS, module_layers
 from prodready.analysis.project.model import Evidence
 
 JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
@@ -25,31 +26,15 @@ def _plain(value: object) -> JsonValue:
     return str(value)
 
 
-def _layers(imports: Mapping[str, tuple[str, ...]]) -> dict[str, JsonValue]:
-    """Modules per guessed layer, from the package layout (names of path segments)."""
-    guesses = {
-        "transport": ("handlers", "routers", "api", "web", "bot", "views", "endpoints"),
-        "application": ("services", "service", "usecases", "use_cases", "application"),
-        "domain": ("domain", "entities", "models"),
-        "infrastructure": (
-            "db",
-            "database",
-            "repositories",
-            "repository",
-            "repo",
-            "clients",
-            "infrastructure",
-            "adapters",
-            "dal",
-        ),
-    }
-    layers: dict[str, list[str]] = {name: [] for name in guesses}
-    owner = {segment: layer for layer, names in guesses.items() for segment in names}
-    for module in sorted(imports):
-        layer = next((owner[part] for part in module.split(".") if part in owner), None)
-        if layer is not None:
-            layers[layer].append(module)
-    return {name: list(modules) for name, modules in layers.items() if modules}
+def _layers(project: Project) -> dict[str, JsonValue]:
+    """Modules per layer, as the architecture rules see them (layers.module_layers)."""
+    found = module_layers(project.facts, project.model.layers)
+    by_layer: dict[str, JsonValue] = {}
+    for layer in LAYERS:
+        modules: list[JsonValue] = [m for m in sorted(found) if found[m] == layer]
+        if modules:
+            by_layer[layer] = modules
+    return by_layer
 
 
 def project_to_data(project: Project) -> dict[str, JsonValue]:
@@ -64,7 +49,7 @@ def project_to_data(project: Project) -> dict[str, JsonValue]:
         "hooks": _plain(model.hooks),
         "tables": _plain(model.schema.tables),
         "schema_differences": _plain(model.schema.differences),
-        "layers": _layers(project.imports),
+        "layers": _layers(project),
         "graph": {
             "modules": len(project.imports),
             "import_edges": sum(len(v) for v in project.imports.values()),
