@@ -18,9 +18,9 @@ migrations. Read by the graceful-shutdown, client-per-request, singleton and mig
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
+from prodready.analysis.caches import CACHE_STATE
 from prodready.analysis.names import dotted_name
 from prodready.analysis.project.model import Evidence, FileFacts, Release, Resource
 from prodready.analysis.source import ParsedFile
@@ -53,7 +53,6 @@ RESOURCE_KINDS: dict[str, str] = {
     "sqlalchemy.ext.asyncio.async_sessionmaker": "session-maker",
     "sqlalchemy.orm.sessionmaker": "session-maker",
 }
-_CACHE_STATE = re.compile(r"cache|fetched_at|expires?_at|expiry|_ttl", re.I)
 # Keywords that make a client reuse another one's connections.
 _SHARING = frozenset({"session", "connection_pool", "connector"})
 RELEASE_METHODS = frozenset(
@@ -122,7 +121,7 @@ def _reused(ancestors: list[ast.AST], name: str) -> bool:
     decorators = " ".join(ast.unparse(d) for d in function.decorator_list).lower()
     owner = next((n for n in reversed(ancestors) if isinstance(n, ast.ClassDef)), None)
     if owner is not None and any(
-        isinstance(n, ast.Attribute) and _CACHE_STATE.search(n.attr) for n in ast.walk(owner)
+        isinstance(n, ast.Attribute) and CACHE_STATE.search(n.attr) for n in ast.walk(owner)
     ):
         return True  # the class keeps what it fetched (`self._cached_key`, `_expires_at`)
     return "cache" in decorators or any(

@@ -6,9 +6,9 @@ import ast
 import re
 from collections.abc import Iterator
 
+from prodready.analysis.caches import fixed_expression, memoized, names_in
 from prodready.analysis.project.effects import Effects
 from prodready.analysis.revisit import current_function_name, walk_semantic
-from prodready.analysis.semantic import FunctionNode
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -74,35 +74,6 @@ _REFERENCE = re.compile(
 
 
 _CLIENTS = ("httpx", "aiohttp", "requests")
-_CACHE_STATE = re.compile(r"cache|fetched_at|expires?_at|expiry|_ttl|ttl_|last_fetch", re.I)
-
-
-def _fixed(expr: ast.AST | None, function: FunctionNode) -> bool:
-    """True when `expr` names no parameter or local of the function (only literals, module
-    constants, settings and `self` attributes)."""
-    if expr is None:
-        return True
-    args = function.args
-    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} - {"self", "cls"}
-    stored = {
-        n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
-    used = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
-    return not (used & (params | stored))
-
-
-def _memoized(function: FunctionNode, holder_names: frozenset[str]) -> bool:
-    """A cache decorator, a `global` the function keeps results in, or cache-like state in
-    its class or module (`self._fetched_at`, `_rates_cache`, `CACHE_TTL`) that callers check."""
-    decorators = " ".join(ast.unparse(d) for d in function.decorator_list).lower()
-    if "cache" in decorators or any(isinstance(n, ast.Global) for n in ast.walk(function)):
-        return True
-    return any(_CACHE_STATE.search(name) for name in holder_names)
-
-
-def _names(holder: ast.AST) -> frozenset[str]:
-    names = {n.attr for n in ast.walk(holder) if isinstance(n, ast.Attribute)}
-    return frozenset(names | {n.id for n in ast.walk(holder) if isinstance(n, ast.Name)})
 
 
 def _is_get(call: ast.Call) -> bool:
@@ -139,12 +110,14 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             url = request_url(node)
             params = [k.value for k in node.keywords if k.arg in {"params", "json", "data"}]
             words = f"{ast.unparse(url) if url is not None else ''} {function.name}"
-            if not _REFERENCE.search(words) or not all(_fixed(e, function) for e in (url, *params)):
+            if not _REFERENCE.search(words) or not all(
+                fixed_expression(e, function) for e in (url, *params)
+            ):
                 continue
             holder = parsed.semantic.enclosing_class() or parsed.tree
             if id(holder) not in holders:
-                holders[id(holder)] = _names(holder)
-            if _memoized(function, holders[id(holder)]):
+                holders[id(holder)] = names_in(holder)
+            if memoized(function, holders[id(holder)]):
                 continue
             if not http_request_library(node, parsed.semantic):
                 continue

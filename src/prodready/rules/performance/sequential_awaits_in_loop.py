@@ -5,10 +5,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.analysis.names import dotted_name
+from prodready.analysis.iterations import independent_iterations, innermost_for
 from prodready.analysis.project.effects import EXTERNAL, Effects
 from prodready.analysis.revisit import current_function_name, walk_semantic
-from prodready.analysis.semantic import SemanticModel
 from prodready.analysis.source import ParsedFile
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -72,78 +71,7 @@ async def statuses(client: httpx.AsyncClient, urls: list[str]) -> list[int]:
     ),
 )
 _COMMITS = frozenset({"commit"})
-_EXTERNAL = EXTERNAL
 _CLIENTS = frozenset({"httpx", "aiohttp"})
-_FALLBACKS = 3
-_PACING = ("sleep", "limiter", "throttl", "semaphore", "rate")
-_DB = frozenset({"commit", "execute", "flush", "add", "scalars", "scalar", "refresh"})
-_STOPS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.While)
-
-
-def _loop(semantic: SemanticModel) -> ast.For | ast.AsyncFor | None:
-    """The innermost loop of the current function whose body holds the current node."""
-    for node in reversed(semantic.ancestors):
-        if isinstance(node, _STOPS):
-            return None
-        if isinstance(node, ast.For | ast.AsyncFor):
-            return node
-    return None
-
-
-def _carried(loop: ast.For | ast.AsyncFor) -> set[str]:
-    """Names the body reads before it assigns them: state carried from the last item (a
-    counter updated with `+=` is not: the order of additions does not matter)."""
-    augmented = {
-        n.target.id
-        for s in loop.body
-        for n in ast.walk(s)
-        if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
-    }
-    first_read: dict[str, int] = {}
-    first_store: dict[str, int] = {}
-    for node in (n for s in loop.body for n in ast.walk(s)):
-        if isinstance(node, ast.Name) and node.id not in augmented:
-            book = first_read if isinstance(node.ctx, ast.Load) else first_store
-            book.setdefault(node.id, node.lineno)
-    return {n for n, line in first_read.items() if n in first_store and first_store[n] >= line}
-
-
-def _independent(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
-    iterable = loop.iter
-    if isinstance(iterable, ast.Call) and dotted_name(iterable.func) == "range":
-        return False
-    if isinstance(iterable, ast.Tuple | ast.List) and len(iterable.elts) <= _FALLBACKS:
-        return False  # `for url in (primary, backup):` tries alternatives in order
-    nodes = [n for s in loop.body for n in ast.walk(s)]
-    if any(isinstance(n, ast.Break | ast.Return | ast.Yield | ast.YieldFrom) for n in nodes):
-        return False
-    words = " ".join(
-        (dotted_name(n) or "").lower() for n in nodes if isinstance(n, ast.Name | ast.Attribute)
-    )
-    if any(p in words for p in _PACING):
-        return False
-    methods = {
-        n.func.attr for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-    }
-    if methods & (_DB | TELEGRAM_SEND_METHODS):
-        return False
-    return not _carried(loop) and not _changes_self(nodes, call)
-
-
-def _changes_self(nodes: list[ast.AST], call: ast.Call) -> bool:
-    """The body assigns `self.x` or calls other `self` methods: object state built in order."""
-    for node in nodes:
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        targets += [node.target] if isinstance(node, ast.AugAssign | ast.AnnAssign) else []
-        if any((dotted_name(t) or "").startswith("self.") for t in targets):
-            return True
-        if (
-            isinstance(node, ast.Call)
-            and node is not call
-            and (dotted_name(node.func) or "").startswith("self.")
-        ):
-            return True
-    return False
 
 
 def _candidates(ctx: ProjectContext, effects: Effects) -> list[str]:
@@ -152,7 +80,7 @@ def _candidates(ctx: ProjectContext, effects: Effects) -> list[str]:
         f.path for f in ctx.project.facts if any(n.split(".")[0] in _CLIENTS for n in f.imports)
     }
     for name, info in ctx.project.calls.functions.items():
-        if info.is_async and any(effects.reach(c, _EXTERNAL, 2) for c in effects.callees(name)):
+        if info.is_async and any(effects.reach(c, EXTERNAL, 2) for c in effects.callees(name)):
             paths.add(info.evidence.path)
     return sorted(paths)
 
@@ -164,7 +92,7 @@ def _via(call: ast.Call, parsed: ParsedFile, effects: Effects) -> str | None:
     short = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     for callee in effects.callees(caller) if caller else ():
         if callee.rsplit(".", 1)[-1] == short:
-            reach = effects.reach(callee, _EXTERNAL, 2)
+            reach = effects.reach(callee, EXTERNAL, 2)
             if reach is not None and effects.reach(callee, _COMMITS, 2) is None:
                 return f"{reach.effect.label} in `{short}`"
     return None
@@ -184,8 +112,10 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             if not awaited or not semantic.in_async_function():
                 continue
             library = http_request_library(node, semantic) or _via(node, parsed, effects)
-            loop = _loop(semantic) if library else None
-            if loop is None or id(loop) in seen or not _independent(loop, node):
+            loop = innermost_for(semantic) if library else None
+            if loop is None or id(loop) in seen:
+                continue
+            if not independent_iterations(loop, node, TELEGRAM_SEND_METHODS):
                 continue
             seen.add(id(loop))
             yield ctx.finding(
