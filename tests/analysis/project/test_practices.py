@@ -74,3 +74,20 @@ def test_not_needed_says_why() -> None:
     assert plain[Practice.TASK_SUPERVISION].reason.startswith("no background work")
     assert plain[Practice.HEALTH_ENDPOINTS].reason.startswith("the service serves no HTTP")
     assert "library or command-line tool" in _assessed("library")[Practice.OUTBOX].reason
+
+
+def test_tasks_started_by_hand_are_left_to_the_task_rules(tmp_path: Path) -> None:
+    (tmp_path / "bot.py").write_text(
+        "import asyncio\n\nfrom aiogram import Bot, Dispatcher\n\n\n"
+        "async def notify() -> None:\n    await asyncio.sleep(1)\n\n\n"
+        "async def main() -> None:\n    asyncio.create_task(notify())\n"
+        "    await Dispatcher().start_polling(Bot('token'))\n",
+        encoding="utf-8",
+    )
+    settings = Settings(select=("PRAC001",), ruff=False, respect_gitignore=False)
+    raw = run_review([tmp_path], settings, discover())
+    supervision = {a.practice: a for a in raw.practices}[Practice.TASK_SUPERVISION]
+    assert supervision.status is PracticeStatus.NOT_ASSESSED
+    assert [str(e) for e in supervision.evidence] == [
+        "bot.py:10: bot.main uses asyncio.create_task"
+    ]

@@ -36,6 +36,7 @@ _RETRIES: tuple[str, ...] = (
 )
 _RETRIES += ("httpx.AsyncHTTPTransport", "telegram.ext.AIORateLimiter")
 _BREAKERS = ("purgatory.", "aiobreaker.", "pybreaker.", "circuitbreaker.", "aiocircuitbreaker.")
+_SPAWNS = ("asyncio.create_task", "asyncio.ensure_future", "*.create_task")
 _SUPERVISORS = ("apscheduler", "arq", "taskiq", "celery", "ptb-job-queue")
 _NOT_A_SERVICE = (
     "no service runs here (no polling, webhook, web app or worker is started): a library or "
@@ -145,6 +146,13 @@ def _supervision(project: Project) -> PracticeAssessment:
     practice = Practice.TASK_SUPERVISION
     jobs = project.model.jobs
     if not jobs:
+        spawned = _uses(project, _SPAWNS)
+        if spawned:
+            reason = (
+                "background tasks are started with create_task (ASY001 and ASY012 check that "
+                "they are kept and survive an error); no scheduler or worker framework runs them"
+            )
+            return assessment(practice, PracticeStatus.NOT_ASSESSED, reason, spawned)
         reason = "no background work: no scheduler, task queue or long-running task"
         return assessment(practice, NOT_NEEDED, reason)
     loose = [j for j in jobs if j.kind == "task-loop" and "reference-discarded" in j.details]
