@@ -1,4 +1,4 @@
-"""drop_overlaps: an upstream (ruff) finding gives way to the rule it overlaps, same line only."""
+"""drop_overlaps: an upstream (ruff) finding gives way to the rule it overlaps, on its lines."""
 
 from __future__ import annotations
 
@@ -70,4 +70,14 @@ def test_a_finding_of_an_unknown_rule_is_kept() -> None:
     assert _kept(_at("XYZ999", 1), _at("OBS001", 1)) == [
         ("XYZ999", "bot/handlers.py", 1),
         ("OBS001", "bot/handlers.py", 1),
+    ]
+
+
+def test_the_ruff_finding_inside_the_native_finding_s_lines_gives_way() -> None:
+    # `text(` on line 42, the f-string that ruff (S608) points at on line 44
+    native = Finding("SEC001", Location("repo.py", 42, 12, end_line=45, end_column=13), "sql")
+    assert _kept(native, _at("SEC103", 44, "repo.py")) == [("SEC001", "repo.py", 42)]
+    assert _kept(native, _at("SEC103", 46, "repo.py")) == [
+        ("SEC001", "repo.py", 42),
+        ("SEC103", "repo.py", 46),
     ]

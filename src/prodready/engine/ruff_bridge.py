@@ -132,14 +132,23 @@ def run_ruff(
 
 
 def drop_overlaps(findings: Iterable[Finding], metas: Mapping[str, RuleMeta]) -> list[Finding]:
-    """Drop an upstream finding where a rule it `overlaps` reports on the same line."""
+    """Drop an upstream finding that falls inside the lines of a finding of a rule it
+    `overlaps` (a multi-line `text(f"...")` is reported by SEC001 at the call, by ruff at the
+    f-string a line below: one defect)."""
     found = list(findings)
-    native = {(f.location.path, f.location.line, f.rule_id) for f in found}
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for f in found:
+        end = max(f.location.end_line or f.location.line, f.location.line)
+        spans.setdefault((f.location.path, f.rule_id), []).append((f.location.line, end))
     kept: list[Finding] = []
     for finding in found:
         meta = metas.get(finding.rule_id)
-        where = (finding.location.path, finding.location.line)
-        if meta and any((*where, other) in native for other in meta.overlaps):
-            continue
-        kept.append(finding)
+        line = finding.location.line
+        overlapped = meta is not None and any(
+            first <= line <= last
+            for other in meta.overlaps
+            for first, last in spans.get((finding.location.path, other), ())
+        )
+        if not overlapped:
+            kept.append(finding)
     return kept
