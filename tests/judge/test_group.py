@@ -41,6 +41,20 @@ def test_a_finding_may_raise_the_severity_of_its_issue() -> None:
     assert issue.severity is Severity.CRITICAL
 
 
+def test_each_finding_carries_the_severity_and_confidence_it_is_judged_at() -> None:
+    findings = [
+        finding("RES002", line=1),
+        finding("RES002", line=2, severity=Severity.BLOCKER, confidence=Confidence.LOW),
+    ]
+    [issue] = group_issues(findings, CATALOGUE, (), Severity.INFO)
+    assert [(f.severity, f.confidence) for f in issue.findings] == [
+        (Severity.CRITICAL, Confidence.MEDIUM),  # the rule's own
+        (Severity.BLOCKER, Confidence.LOW),  # the finding's
+    ]
+    [overridden] = group_issues(findings, CATALOGUE, (("RES002", Severity.MINOR),), Severity.INFO)
+    assert {f.severity for f in overridden.findings} == {Severity.MINOR}
+
+
 def test_severity_override_by_id_name_prefix_and_all() -> None:
     for key in ("RES001", "rule-res001", "RES", "ALL"):
         [issue] = group_issues(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from prodready.domain.finding import Finding
 from prodready.domain.result import Issue
@@ -19,10 +20,20 @@ def priority(severity: Severity, confidence: Confidence, locations: int) -> floa
 
 
 def _issue(meta: RuleMeta, findings: list[Finding], override: Severity | None) -> Issue:
+    """The issue of one rule; each finding carries the severity and confidence it is judged at
+    (its own, else the rule's; a configured severity override wins)."""
     severities = [f.severity or meta.severity for f in findings]
     severity = override or min(severities, key=lambda s: s.rank)
     confidence = min((f.confidence or meta.confidence for f in findings), key=lambda c: c.rank)
-    ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
+    resolved = (
+        replace(
+            f,
+            severity=override or f.severity or meta.severity,
+            confidence=f.confidence or meta.confidence,
+        )
+        for f in findings
+    )
+    ordered = tuple(sorted(resolved, key=lambda f: f.sort_key))
     return Issue(
         rule=meta,
         severity=severity,

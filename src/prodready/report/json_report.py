@@ -55,8 +55,10 @@ def _counts(result: ReviewResult) -> dict[str, object]:
     }
 
 
-def _finding(finding: Finding, fingerprint: str) -> dict[str, object]:
+def _finding(finding: Finding, fingerprint: str, issue: Issue) -> dict[str, object]:
     loc = finding.location
+    severity = finding.severity or issue.severity
+    confidence = finding.confidence or issue.confidence
     return {
         "path": loc.path,
         "line": loc.line,
@@ -65,6 +67,8 @@ def _finding(finding: Finding, fingerprint: str) -> dict[str, object]:
         "end_column": None if loc.end_column is None else loc.end_column + 1,
         "message": finding.message,
         "snippet": finding.snippet,
+        "severity": severity.value,
+        "confidence": confidence.value,
         "fingerprint": fingerprint,
     }
 
@@ -90,7 +94,7 @@ def _issue(issue: Issue) -> dict[str, object]:
         "references": list(meta.references),
         "practices": [practice.slug for practice in meta.practices],
         "upstream": list(meta.upstream),
-        "findings": [_finding(f, p) for f, p in zip(issue.findings, prints, strict=True)],
+        "findings": [_finding(f, p, issue) for f, p in zip(issue.findings, prints, strict=True)],
     }
 
 

@@ -148,10 +148,14 @@ def _results(issue: Issue, index: int) -> list[dict[str, object]]:
         {
             "ruleId": issue.rule.id,
             "ruleIndex": index,
-            "level": LEVELS[issue.severity],
+            "level": LEVELS[finding.severity or issue.severity],
             "message": {"text": finding.message},
             "locations": [_location(finding)],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+            "properties": {
+                "severity": (finding.severity or issue.severity).value,
+                "confidence": (finding.confidence or issue.confidence).value,
+            },
         }
         for finding, fingerprint in zip(issue.findings, fingerprints(issue.findings), strict=True)
     ]
