@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from prodready.analysis.names import dotted_name
+from prodready.analysis.provenance import from_configuration
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.strings import ConstantText, string_held
 from prodready.domain.finding import Finding
@@ -71,7 +72,6 @@ async def orders_by_id(conn: asyncpg.Connection, ids: list[int]) -> list[asyncpg
 
 _TEXT = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})
 _HOW = {"f-string": "an f-string", "concatenation": "`+`", "% formatting": "`%` formatting"}
-_CONFIG = frozenset({"settings", "config", "cfg", "conf"})
 _NUMBERS = frozenset({"int", "float", "bool", "Decimal", "UUID", "uuid.UUID"})
 
 
@@ -82,11 +82,12 @@ def _statement(call: ast.Call) -> ast.expr | None:
 
 
 def _confidence(value: ast.expr, fn: FunctionNode | None) -> Confidence:
-    """Low for configuration (`settings.db_schema`, `self.table`, not `self.event.text`),
-    medium for a parameter annotated as a number, high for anything else."""
+    """Low for configuration (`settings.db_schema`, `self.table`, not `self.event.text`, a
+    local built from settings or the environment), medium for a parameter annotated as a
+    number, high for anything else."""
     parts = (dotted_name(value) or "").split(".")
-    config = parts[0] in _CONFIG or (parts[0] in ("self", "cls") and len(parts) == 2)
-    if len(parts) > 1 and config:
+    attribute_of_self = parts[0] in ("self", "cls") and len(parts) == 2
+    if attribute_of_self or from_configuration(value, fn):
         return Confidence.LOW
     arguments = (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs) if fn else ()
     annotation = next((a.annotation for a in arguments if a.arg == parts[0]), None)
