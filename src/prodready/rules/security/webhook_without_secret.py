@@ -65,7 +65,7 @@ endpoint must compare the header with `hmac.compare_digest` before feeding the u
 )
 
 _HANDLERS = frozenset({"aiogram.webhook.aiohttp_server.SimpleRequestHandler"})
-_TOKEN_PATH = "aiogram.webhook.aiohttp_server.TokenBasedRequestHandler"
+_PATH_KEYED_HANDLER = "aiogram.webhook.aiohttp_server.TokenBasedRequestHandler"
 
 
 def _missing_secret(call: ast.Call) -> bool:
@@ -78,7 +78,7 @@ def _missing_secret(call: ast.Call) -> bool:
 @file_rule(META, on=(ast.Call,))
 def check(node: ast.Call, ctx: FileContext) -> Iterator[Finding]:
     name = ctx.semantic.qualified_name(node.func)
-    if name == _TOKEN_PATH:
+    if name == _PATH_KEYED_HANDLER:
         yield ctx.finding(node, "`TokenBasedRequestHandler` verifies no secret token")
         return
     if name in _HANDLERS:
