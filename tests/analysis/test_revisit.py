@@ -83,3 +83,17 @@ def test_call_to_finds_the_call_by_its_last_name() -> None:
     site = call_to(caller, "app.notify.Notifier.send_all")
     assert site is not None and ast.unparse(site.func) == "notifier.send_all"
     assert call_to(caller, "app.notify.missing") is None
+
+
+def test_what_the_project_rules_derive_is_computed_once_per_review() -> None:
+    files = _files()
+    calls: list[int] = []
+
+    def derive() -> list[int]:
+        calls.append(1)
+        return [len(calls)]
+
+    assert files.memoized("key", derive) == [1]
+    assert files.memoized("key", derive) == [1]
+    assert files.memoized("other", derive) == [2]
+    assert len(calls) == 2

@@ -159,3 +159,24 @@ def test_constant_text_follows_locals() -> None:
     assert not constant.of(_expr("where"))
     assert not constant.of(_expr("SQL"))  # an UPPER_CASE local is what it is given
     assert not constant.of(_expr("sort"))
+
+
+def test_local_values_in_source_order_across_every_kind_of_binding() -> None:
+
+    tree = ast.parse(
+        "def f(param):\n"
+        "    rows = []\n"
+        "    rows.append(first)\n"
+        "    for rows in batches: pass\n"
+        "    other = 1\n"
+        "    rows += more\n"
+    )
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    values = local_values("rows", function) or []
+    assert [ast.unparse(v) for v in values] == ["[]", "first", "batches", "more"]
+    assert local_values("param", function) is None
+    assert local_values("missing", function) == []
+    unpacked = ast.parse("def g():\n    a, rows = pair\n").body[0]
+    assert isinstance(unpacked, ast.FunctionDef)
+    assert local_values("rows", unpacked) is None

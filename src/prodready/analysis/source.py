@@ -70,6 +70,14 @@ class ParsedFiles(Sequence[ParsedFile]):
         self._paths = tuple(paths)
         self._cache: dict[str, ParsedFile | None] = dict(loaded)
         self._load = load
+        self._memo: dict[str, object] = {}
+
+    def memoized(self, key: str, factory: Callable[[], T]) -> T:
+        """`factory()` computed once per review under `key`: what several project rules
+        derive from every file (the state writes of the project, say)."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return cast(T, self._memo[key])
 
     def get(self, path: str) -> ParsedFile | None:
         if path not in self._cache:

@@ -142,12 +142,51 @@ def local_values(name: str, function: FunctionNode) -> list[ast.expr] | None:
     if any(a.arg == name for a in (*every, arguments.vararg, arguments.kwarg) if a is not None):
         return None
     values: list[ast.expr] = []
-    for node in iter_body(function):
+    for node in _binders(function).get(name, ()):
         found = _binding_values(node, name)
         if found is None:
             return None
         values.extend(found)
     return values
+
+
+_BINDERS_CACHE = "_prodready_binders"
+
+
+def _binders(function: FunctionNode) -> dict[str, tuple[ast.AST, ...]]:
+    """The nodes of the body that may bind each name, in source order (kept on the function
+    node: rules ask for the values of many names of the same function)."""
+    cached: dict[str, tuple[ast.AST, ...]] | None = getattr(function, _BINDERS_CACHE, None)
+    if cached is None:
+        index: dict[str, list[ast.AST]] = {}
+        for node in iter_body(function):
+            for name in _names_bound(node):
+                index.setdefault(name, []).append(node)
+        cached = {name: tuple(nodes) for name, nodes in index.items()}
+        setattr(function, _BINDERS_CACHE, cached)
+    return cached
+
+
+def _names_bound(node: ast.AST) -> set[str]:
+    """A superset of the names `_binding_values` may find `node` binding."""
+    parts: list[ast.AST] = []
+    if isinstance(node, ast.Assign):
+        parts = list(node.targets)
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.NamedExpr | ast.For | ast.AsyncFor):
+        parts = [node.target]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        parts = [node.func.value] if node.func.attr in _ADDERS else []
+    elif isinstance(node, ast.withitem):
+        parts = [node.optional_vars] if node.optional_vars is not None else []
+    elif isinstance(node, ast.ExceptHandler):
+        return {node.name} if node.name else set()
+    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {node.name}
+    elif isinstance(node, ast.Global | ast.Nonlocal):
+        return set(node.names)
+    elif isinstance(node, ast.Import | ast.ImportFrom):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    return {inner.id for part in parts for inner in ast.walk(part) if isinstance(inner, ast.Name)}
 
 
 def _binding_values(node: ast.AST, name: str) -> list[ast.expr] | None:

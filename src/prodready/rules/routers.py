@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from prodready.analysis.names import dotted_name
 from prodready.analysis.project.adapters._aiogram_names import OBSERVERS, is_router
 from prodready.analysis.project.adapters._index import Index, Scope, build_index
-from prodready.analysis.source import ParsedFile
+from prodready.analysis.source import ParsedFile, ParsedFiles
 from prodready.rules.authorization import checks_identity
 
 _WIRING = re.compile(r"\.include_routers?\(|\.(outer_)?middleware\(|\.filter\(")
@@ -85,6 +85,18 @@ def router_key(index: Index, expr: ast.AST, scope: Scope) -> str:
 
 def handler_keys(router: str, path: str) -> tuple[str, ...]:
     return (_canonical(router), f"{path}::{router}")
+
+
+def router_guards(files: ParsedFiles) -> RouterGuards:
+    """The guards of the project's routers, collected once per review (several rules read
+    them; none changes them)."""
+
+    def collect() -> RouterGuards:
+        guards = RouterGuards()
+        collect_guards(files, guards)
+        return guards
+
+    return files.memoized("routers.guards", collect)
 
 
 def collect_guards(files: Iterable[ParsedFile], into: RouterGuards) -> None:

@@ -92,10 +92,16 @@ def _versioned(table: Table, files: ParsedFiles) -> bool:
     parsed = files.get(table.evidence.path)
     if parsed is None:
         return False
-    for node in iter_subtree(parsed.tree):
-        if isinstance(node, ast.ClassDef) and node.lineno == table.evidence.line:
-            return "version_id_col" in ast.unparse(node)
-    return False
+    classes = parsed.memoized("transitions.classes_by_line", lambda: _classes_by_line(parsed))
+    node = classes.get(table.evidence.line)
+    if node is None:
+        return False
+    lines = parsed.source.lines[node.lineno - 1 : node.end_lineno or node.lineno]
+    return any("version_id_col" in line for line in lines)
+
+
+def _classes_by_line(parsed: ParsedFile) -> dict[int, ast.ClassDef]:
+    return {n.lineno: n for n in iter_subtree(parsed.tree) if isinstance(n, ast.ClassDef)}
 
 
 def versioned_models(project: Project, files: ParsedFiles) -> frozenset[str]:
@@ -149,7 +155,12 @@ _MONEY_CALLS = re.compile(
 
 def writes_by_column(project: Project, files: ParsedFiles) -> dict[str, list[SiteWrite]]:
     """The project's state writes grouped by `Model.column`, models with a version column
-    left out (optimistic locking already refuses a stale write)."""
+    left out (optimistic locking already refuses a stale write); computed once per review
+    (RACE010 and RACE011 both read it)."""
+    return files.memoized("transitions.writes_by_column", lambda: _group(project, files))
+
+
+def _group(project: Project, files: ParsedFiles) -> dict[str, list[SiteWrite]]:
     versioned = versioned_models(project, files)
     grouped: dict[str, list[SiteWrite]] = defaultdict(list)
     for site in project_writes(project, files):

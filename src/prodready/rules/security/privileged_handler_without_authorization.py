@@ -22,7 +22,7 @@ from prodready.rules.authorization import (
     web_text,
 )
 from prodready.rules.functions import function_node, reached_bodies
-from prodready.rules.routers import RouterGuards, collect_guards, handler_keys
+from prodready.rules.routers import handler_keys, router_guards
 
 META = RuleMeta(
     id="SEC020",
@@ -104,8 +104,7 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     router's guard could not be tied to any handler: the handler may be registered on it in a
     way the adapters cannot follow."""
     model = ctx.project.model
-    guards = RouterGuards()
-    collect_guards(ctx.files, guards)
+    guards = router_guards(ctx.files)
     linked: set[str] = set()
     groups = state_groups((c.name, c.bases) for c in ctx.project.calls.classes.values())
     found: list[tuple[Handler | Route, str]] = []

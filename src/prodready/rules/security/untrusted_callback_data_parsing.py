@@ -21,7 +21,7 @@ from prodready.rules.callback_parsing import (
     user_rows,
 )
 from prodready.rules.functions import function_node
-from prodready.rules.routers import RouterGuards, collect_guards, handler_keys
+from prodready.rules.routers import RouterGuards, handler_keys, router_guards
 
 META = RuleMeta(
     id="SEC021",
@@ -104,8 +104,7 @@ def _trusted_only(handler: Handler, node: FunctionNode, guards: RouterGuards) ->
 @project_rule(META)
 def check(ctx: ProjectContext) -> Iterator[Finding]:
     """Callback handlers only admins can reach are skipped."""
-    guards = RouterGuards()
-    collect_guards(ctx.files, guards)
+    guards = router_guards(ctx.files)
     seen: set[str] = set()
     for handler in ctx.project.model.handlers:
         callback = handler.update == "callback_query"
