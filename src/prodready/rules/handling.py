@@ -90,3 +90,53 @@ def best_effort(statement: ast.Try | ast.TryStar, function: FunctionNode) -> boo
         isinstance(call.func, ast.Attribute) and call.func.attr in BEST_EFFORT_METHODS
         for call in calls
     )
+
+
+_PARSERS = frozenset(
+    {
+        "int",
+        "float",
+        "Decimal",
+        "UUID",
+        "loads",
+        "json",
+        "post",
+        "form",
+        "body",
+        "text",
+        "model_validate",
+        "model_validate_json",
+        "parse_obj",
+        "parse_raw",
+        "strptime",
+        "fromisoformat",
+        "split",
+        "strip",
+        "get",
+        "de_json",
+    }
+)
+
+
+_READERS = frozenset({"json", "post", "form", "body", "text", "read"})  # awaited: the request's
+
+
+def only_parses_input(statement: ast.Try | ast.TryStar) -> bool:
+    """True when the `try` block only parses what a user or client sent (`await
+    request.json()`, `int(message.text)`, `Model.model_validate(data)`): an error there is bad
+    input, and answering the sender (a 400, "send a number") is the handling."""
+    nodes = [node for part in statement.body for node in iter_subtree(part, same_scope=True)]
+    calls = [node for node in nodes if isinstance(node, ast.Call)]
+    awaited = {id(n.value) for n in nodes if isinstance(n, ast.Await)}
+    simple = all(isinstance(part, ast.Assign | ast.AnnAssign | ast.Expr) for part in statement.body)
+    return (
+        simple
+        and len(statement.body) <= 3
+        and bool(calls)
+        and all(_callee(call) in (_READERS if id(call) in awaited else _PARSERS) for call in calls)
+    )
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")

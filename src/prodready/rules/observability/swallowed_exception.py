@@ -10,7 +10,7 @@ from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
 from prodready.rules.api import FileContext, file_rule
-from prodready.rules.handling import best_effort, catches_broadly, dropped
+from prodready.rules.handling import best_effort, catches_broadly, dropped, only_parses_input
 
 META = RuleMeta(
     id="OBS001",
@@ -95,6 +95,8 @@ def check(node: ast.ExceptHandler, ctx: FileContext) -> Iterator[Finding]:
     how = dropped(node, ctx.semantic)
     if how is None or best_effort(statement, function):
         return  # handled, or a cosmetic / clean-up call whose failure changes nothing
+    if how == "answer" and only_parses_input(statement):
+        return  # bad input answered with a 400 / "send a number": the handling itself
     lines = (ctx.source.line(node.lineno), ctx.source.line(node.body[0].lineno))
     if any(_NOQA.search(line) for line in lines):
         return  # swallowing was accepted on purpose (ruff S110 / S112 silenced)
