@@ -83,3 +83,23 @@ def test_long_running_path() -> None:
     assert not long_running_path("tests/conftest.py")
     assert not long_running_path("migrations/env.py")
     assert not long_running_path("app/test_db.py")
+
+
+def test_engine_kept_beyond_the_call() -> None:
+    from prodready.analysis.engines import kept_beyond_call
+
+    def kept(code: str) -> bool:
+        function = _function(code)
+        call = next(
+            n for n in ast.walk(function) if isinstance(n, ast.Call) and "engine" in ast.unparse(n)
+        )
+        return kept_beyond_call(function, call)
+
+    assert kept(
+        "async def f(url):\n    engine = create_async_engine(url)\n    return Maker(engine)"
+    )
+    assert kept("async def f(self, url):\n    self.engine = create_async_engine(url)")
+    assert not kept(
+        "async def f(url):\n    probe = create_async_engine(url)\n"
+        "    async with probe.connect() as c:\n        pass"
+    )

@@ -5,6 +5,10 @@ belongs to the long-running service (not tests, migrations or one-off scripts).
 `create_async_engine(url, ...)` shows it — a literal, an f-string, a local or module constant,
 or an expression that names the dialect (`settings.postgres_dsn`, `URL.create("postgresql+
 asyncpg", ...)`); None when nothing says (a settings field, a parameter).
+
+`kept_beyond_call(function, call)`: the engine a function creates outlives the call — returned,
+stored on an attribute or a global, or handed to another call (`async_sessionmaker(engine)`);
+not when it is only used inside the function (an engine per call, DB004's defect).
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import ast
 import re
 from pathlib import PurePosixPath
 
+from prodready.analysis.dataflow import stored_for_reuse
 from prodready.analysis.orm import local_assignments
 from prodready.analysis.semantic import FunctionNode, SemanticModel
+from prodready.analysis.walk import iter_body
 
 _DIALECTS = (
     ("sqlite", re.compile(r"sqlite", re.I)),
@@ -71,3 +77,24 @@ def engine_dialect(
     written = _written(url, semantic, function)
     found = [name for name, pattern in _DIALECTS if pattern.search(written)]
     return found[0] if len(found) == 1 else ("sqlite" if "sqlite" in found else None)
+
+
+def kept_beyond_call(function: FunctionNode, call: ast.Call) -> bool:
+    """The engine `call` creates in `function` outlives the call (see the module doc)."""
+    if stored_for_reuse(function, call):
+        return True
+    names: set[str] = set()
+    for node in iter_body(function):
+        if isinstance(node, ast.Return) and node.value is call:
+            return True
+        if isinstance(node, ast.Assign) and node.value is call:
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    for node in iter_body(function):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+            if node.value.id in names:
+                return True
+        elif isinstance(node, ast.Call):
+            passed = [*node.args, *(k.value for k in node.keywords)]
+            if any(isinstance(a, ast.Name) and a.id in names for a in passed):
+                return True
+    return False

@@ -7,7 +7,7 @@ import ast
 from collections.abc import Iterator
 
 from prodready.analysis.dataflow import closes_something
-from prodready.analysis.engines import engine_dialect, long_running_path
+from prodready.analysis.engines import engine_dialect, kept_beyond_call, long_running_path
 from prodready.analysis.revisit import walk_semantic
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -96,8 +96,10 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             ):
                 continue
             function = parsed.semantic.enclosing_function()
-            if function is not None and closes_something(function):
-                continue  # a short-lived engine, disposed by the function that made it
+            if function is not None and (
+                closes_something(function) or not kept_beyond_call(function, node)
+            ):
+                continue  # a short-lived engine (per call: DB004), not the service's pool
             dialect = engine_dialect(node, parsed.semantic, function)
             if dialect is None and server_only:
                 dialect = "the project's database"
