@@ -18,6 +18,7 @@ from prodready.analysis.project.bodies import Code
 from prodready.analysis.project.build import Project
 from prodready.analysis.project.model import Evidence, Handler, Schema, Table
 from prodready.analysis.project.value_flow import CHARGE, PAYLOAD, Use, follow
+from prodready.analysis.project.writes import first_write
 from prodready.analysis.source import ParsedFile
 from prodready.analysis.walk import iter_body
 
@@ -216,3 +217,22 @@ def refund_calls(project: Project) -> list[str]:
         for name, info in project.calls.functions.items()
         if any(call.rsplit(".", 1)[-1] in _REFUNDS for call in info.calls)
     )
+
+
+def granted_charge_columns(code: Code) -> dict[tuple[str, str], Handler]:
+    """(table, column) -> the successful_payment handler that stores the charge id in that
+    non-unique column and grants (the defect RACE001 reports at the handler)."""
+    schema = code.project.model.schema
+    found: dict[tuple[str, str], Handler] = {}
+    for handler in payment_handlers(code):
+        dedup = charge_dedup(code, handler.function)
+        use = dedup.where
+        if dedup.kind != "stored" or dedup.unique is not False or use is None:
+            continue
+        table = schema.table_of_model(use.model) or schema.table(use.model) if use.model else None
+        tables = [table] if table is not None else [t for t, _ in schema.columns_named(use.column)]
+        if first_write(code, handler.function) is None:
+            continue
+        for each in tables:
+            found.setdefault((each.name, use.column), handler)
+    return found

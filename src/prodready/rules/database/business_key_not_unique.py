@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.analysis.project.model import Column, Table
+from prodready.analysis.project.bodies import Code
+from prodready.analysis.project.model import Column, Handler, Table
+from prodready.analysis.project.payments import granted_charge_columns
 from prodready.analysis.project.schema_names import business_key, unique_enough
 from prodready.analysis.project.schema_sql import migration_indexes, unique_with
 from prodready.domain.finding import Finding
@@ -90,8 +92,14 @@ Insert with `sqlalchemy.dialects.postgresql.insert(Payment).on_conflict_do_nothi
 )
 
 
-def _message(table: Table, column: Column, kind: str) -> str:
+def _message(table: Table, column: Column, kind: str, granted: Handler | None) -> str:
     where = f"`{table.name}.{column.name}`"
+    if granted is not None:
+        return (
+            f"{where} is not unique: the same defect RACE001 reports where "
+            f"`{granted.function.rsplit('.', 1)[-1]}` ({granted.evidence}) stores the charge id "
+            "here and grants — counted there; the unique constraint on this column fixes both"
+        )
     if kind == "user":
         return (
             f"{where} is not unique: two concurrent first updates of one Telegram user insert "
@@ -107,11 +115,15 @@ def _message(table: Table, column: Column, kind: str) -> str:
 def check(ctx: ProjectContext) -> Iterator[Finding]:
     schema = ctx.project.model.schema
     migrated = migration_indexes(schema)
+    granted = granted_charge_columns(Code(ctx.project, ctx.files)) if schema.tables else {}
     for table in schema.tables:
         for column in table.columns:
             kind = business_key(table, column)
             more = unique_with(migrated, table.name, column.name)
             if not kind or unique_enough(table, column.name, more):
                 continue
+            handler = granted.get((table.name, column.name))
             severity = Severity.CRITICAL if kind == "user" else None
-            yield ctx.finding_at(column.evidence, _message(table, column, kind), severity=severity)
+            severity = Severity.INFO if handler is not None else severity  # RACE001 counts it
+            message = _message(table, column, kind, handler)
+            yield ctx.finding_at(column.evidence, message, severity=severity)

@@ -129,7 +129,11 @@ def _message(handler: str, write: Write, dedup: Dedup) -> str:
             f"cannot follow, and nothing it can see deduplicates on it{twice}"
         )
     column = f"`{use.model}.{use.column}`" if use.model else f"`{use.column}`"
-    known = "which is not unique" if dedup.unique is False else "not unique in any model seen"
+    known = (
+        "which is not unique (DB010, at the column)"
+        if dedup.unique is False
+        else "not unique in any model seen"
+    )
     return f"{grants}; the charge id is stored in {column} ({where}), {known}{twice}"
 
 
