@@ -8,7 +8,8 @@ import textwrap
 
 import pytest
 
-from prodready.analysis import orm, orm_access
+from prodready.analysis import orm, orm_access, orm_sessions
+from tests.analysis.project.schema_helpers import parsed
 
 
 def _function(code: str) -> ast.AsyncFunctionDef:
@@ -80,7 +81,7 @@ def _factories(code: str) -> list[tuple[str, bool | None]]:
         if isinstance(node, ast.ImportFrom)
         for alias in node.names
     }
-    return [(f.name, f.expires) for f in orm_access.session_factories(tree, bindings)]
+    return [(f.name, f.expires) for f in orm_sessions.session_factories(tree, bindings)]
 
 
 def test_session_factories() -> None:
@@ -135,3 +136,33 @@ def test_runs_after(code: str, expected: bool) -> None:
     function = _function(f"async def f(s, u, a, xs):\n    {code}")
     commit, read = _nodes(function)
     assert orm_access.runs_after(function, commit, read) is expected
+
+
+def test_opened_sessions_commits_and_refreshes() -> None:
+    file = parsed(
+        textwrap.dedent(
+            """
+            from app.db import async_session
+            from sqlalchemy.ext.asyncio import async_sessionmaker
+
+            local_session = async_sessionmaker(engine, expire_on_commit=False)
+
+            async def f(user):
+                async with async_session() as session, local_session() as other:
+                    await session.commit()
+                    await session.refresh(user)
+                    other.expunge(user)
+            """
+        ),
+        "app/handlers.py",
+    )
+    function = file.tree.body[-1]
+    assert isinstance(function, ast.AsyncFunctionDef)
+    assert orm_sessions.opened_sessions(function, file) == {
+        "session": "app.db.async_session",
+        "other": "app.handlers.local_session",
+    }
+    assert [r for r, _ in orm_sessions.session_calls(function, "commit")] == ["session"]
+    assert [name for name, _ in orm_sessions.refreshed(function)] == ["user", "user"]
+    named, everywhere = orm_sessions.expiring_factories([file])
+    assert named == {} and everywhere == ""

@@ -8,9 +8,6 @@
   `session.refresh(user, ["orders"])`, or awaited as `user.awaitable_attrs.orders`; None when
   the function passes loader options it cannot read (`.options(*OPTIONS)`, a `"*"` wildcard).
 - `attribute_reads(function)`: `name.attr` reads (not assignments) of plain local names.
-- `session_factories(tree, bindings)`: the async session factories a module configures
-  (`async_sessionmaker(...)`, `sessionmaker(class_=AsyncSession)`, `AsyncSession(engine)`) and
-  whether they expire objects on commit.
 - `runs_after(function, first, later)`: `later` runs whenever `first` has run before it.
 
 Syntactic and conservative: what cannot be read counts as eager loading or as not expiring.
@@ -19,7 +16,7 @@ Syntactic and conservative: what cannot be read counts as eager loading or as no
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from prodready.analysis.names import dotted_name
@@ -42,7 +39,6 @@ LOADER_OPTIONS = frozenset(
     }
 )
 _MAX_HOPS = 4
-_ASYNC_SESSION = frozenset({"AsyncSession", "async_sessionmaker"})
 
 
 def awaited_load(expr: ast.expr, values: Values, hops: int = 0) -> bool:
@@ -145,74 +141,6 @@ def assigned_attributes(function: FunctionNode) -> set[tuple[str, str]]:
         and isinstance(node.ctx, ast.Store)
         and isinstance(node.value, ast.Name)
     }
-
-
-@dataclass(frozen=True, slots=True)
-class SessionFactory:
-    """An async session factory: the call, and `expires` — True with the default
-    `expire_on_commit=True` (or written True), False when set False, None when not readable;
-    name: the module-level name it is assigned to ("" when not one)."""
-
-    call: ast.Call
-    expires: bool | None
-    name: str = ""
-
-
-def _qualified(expr: ast.expr, bindings: Mapping[str, str]) -> str:
-    name = dotted_name(expr) or ""
-    head, _, rest = name.partition(".")
-    bound = bindings.get(head)
-    return (f"{bound}.{rest}" if rest else bound) if bound else name
-
-
-def _is_async_factory(call: ast.Call, bindings: Mapping[str, str]) -> bool:
-    name = _qualified(call.func, bindings)
-    last = name.rsplit(".", 1)[-1]
-    if last in _ASYNC_SESSION:
-        return "asyncio" in name or "sqlmodel" in name or "." not in name
-    if last == "sessionmaker":
-        return any(
-            k.arg == "class_" and (dotted_name(k.value) or "").endswith("AsyncSession")
-            for k in call.keywords
-        )
-    return False
-
-
-def session_factories(tree: ast.Module, bindings: Mapping[str, str]) -> list[SessionFactory]:
-    """Async session factories and sessions the module builds (see the module doc); a factory
-    re-configured with `expire_on_commit=False` anywhere in the module counts as not expiring."""
-    found: list[SessionFactory] = []
-    configured_off = False
-    names = {
-        id(statement.value): target.id
-        for statement in tree.body
-        if isinstance(statement, ast.Assign | ast.AnnAssign)
-        for target in (
-            statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        )
-        if isinstance(target, ast.Name)
-    }
-    for node in iter_subtree(tree):
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Attribute) and t.attr == "expire_on_commit" for t in node.targets
-        ):
-            configured_off = True
-        if not isinstance(node, ast.Call):
-            continue
-        keyword = next((k for k in node.keywords if k.arg == "expire_on_commit"), None)
-        expires: bool | None = True
-        if keyword is not None:
-            value = keyword.value
-            expires = bool(value.value) if isinstance(value, ast.Constant) else None
-        elif any(k.arg is None for k in node.keywords):
-            expires = None  # **options
-        if _is_async_factory(node, bindings):
-            found.append(SessionFactory(node, expires, names.get(id(node), "")))
-        elif keyword is not None and expires is not True:
-            configured_off = True  # factory.configure(expire_on_commit=False)
-    if configured_off:
-        return [SessionFactory(f.call, None if f.expires else f.expires, f.name) for f in found]
-    return found
 
 
 def _blocks(node: ast.AST) -> Iterator[list[ast.stmt]]:

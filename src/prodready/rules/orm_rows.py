@@ -28,8 +28,8 @@ from prodready.analysis.project.build import Project
 from prodready.analysis.project.model import Table
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.source import ParsedFile, ParsedFiles
-from prodready.analysis.walk import iter_body, iter_subtree
-from prodready.rules.functions import function_node, functions_of
+from prodready.analysis.walk import iter_body, iter_statements, iter_subtree
+from prodready.rules.functions import functions_of
 from prodready.rules.transitions import resolve_model
 
 _SESSION_CALLS = frozenset({"get", "get_one", "execute", "scalar", "scalars", "stream"})
@@ -75,14 +75,25 @@ def helpers(
         if model and len(own.get(name, ())) == 1:
             found[name] = Helper(parsed, own[name][0], model)
     for local, qualified in parsed.semantic.imports.bindings.items():
-        located = function_node(project, files, qualified)
-        if located is None or local in found:
+        info = project.calls.functions.get(qualified)
+        other = files.get(info.evidence.path) if info is not None and local not in found else None
+        defined = _defs(other).get(info.evidence.line) if other is not None and info else None
+        if other is None or defined is None:
             continue
-        other, node = located
+        node = defined
         imported = module_loaders(other.tree).get(node.name)
         model = resolve_model(imported.model, other, dict(models)) if imported else ""
         if model:
             found[local] = Helper(other, node, model)
+    return found
+
+
+def _defs(parsed: ParsedFile) -> dict[int, FunctionNode]:
+    """The file's defs by line, computed once per tree."""
+    found: dict[int, FunctionNode] | None = getattr(parsed.tree, "_prodready_defs", None)
+    if found is None:
+        found = {n.lineno: n for n in iter_statements(parsed.tree) if isinstance(n, FunctionNode)}
+        setattr(parsed.tree, "_prodready_defs", found)  # noqa: B010
     return found
 
 

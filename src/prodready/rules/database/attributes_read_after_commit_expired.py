@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
-from prodready.analysis.names import dotted_name
-from prodready.analysis.orm_access import (
-    SessionFactory,
-    attribute_reads,
-    runs_after,
-    session_factories,
+from prodready.analysis.orm_access import attribute_reads, runs_after
+from prodready.analysis.orm_sessions import (
+    expiring_factories,
+    opened_sessions,
+    refreshed,
+    session_calls,
 )
-from prodready.analysis.semantic import FunctionNode
-from prodready.analysis.source import ParsedFile
-from prodready.analysis.walk import iter_body
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -79,80 +75,6 @@ async def create_order(session: AsyncSession, user_id: int, total: int) -> int:
     ),
 )
 
-_HINTS = ("sessionmaker", "AsyncSession", "expire_on_commit")
-
-
-def _factories(ctx: ProjectContext) -> list[tuple[ParsedFile, SessionFactory]]:
-    found: list[tuple[ParsedFile, SessionFactory]] = []
-    for parsed in ctx.files:
-        if any(hint in line for line in parsed.source.lines for hint in _HINTS):
-            bindings = parsed.semantic.imports.bindings
-            found += [(parsed, f) for f in session_factories(parsed.tree, bindings)]
-    return found
-
-
-def _factory_name(call: ast.expr, parsed: ParsedFile) -> str:
-    """The qualified name of the factory a `with` item calls (`async_session()`,
-    `db.async_session()`, `async_session.begin()` is not a session)."""
-    if not isinstance(call, ast.Call) or call.args or call.keywords:
-        return ""
-    name = dotted_name(call.func) or ""
-    head, _, rest = name.partition(".")
-    bound = parsed.semantic.imports.bindings.get(head)
-    if bound is not None:
-        return f"{bound}.{rest}" if rest else bound
-    return f"{parsed.source.module}.{name}" if not rest else ""
-
-
-def _opened(function: FunctionNode, parsed: ParsedFile) -> dict[str, str]:
-    """session name -> factory's qualified name, for `async with factory() as session:`."""
-    return {
-        item.optional_vars.id: _factory_name(item.context_expr, parsed)
-        for node in iter_body(function)
-        if isinstance(node, ast.AsyncWith)
-        for item in node.items
-        if isinstance(item.optional_vars, ast.Name)
-    }
-
-
-def _expiring(
-    factories: list[tuple[ParsedFile, SessionFactory]],
-) -> tuple[dict[str, str], str]:
-    """(qualified name -> location of each named factory that expires on commit, location of
-    the project's factory when every one of them expires, else "")."""
-    named = {
-        f"{parsed.source.module}.{factory.name}": f"{parsed.source.path}:{factory.call.lineno}"
-        for parsed, factory in factories
-        if factory.name and factory.expires is True
-    }
-    every = bool(factories) and all(factory.expires is True for _, factory in factories)
-    first = f"{factories[0][0].source.path}:{factories[0][1].call.lineno}" if every else ""
-    return named, first
-
-
-def _session_calls(function: FunctionNode, method: str) -> list[tuple[str, ast.Call]]:
-    """(receiver text, call) of awaited `<receiver>.<method>(...)` calls."""
-    return [
-        (dotted_name(node.value.func.value) or "", node.value)
-        for node in iter_body(function)
-        if isinstance(node, ast.Await)
-        and isinstance(node.value, ast.Call)
-        and isinstance(node.value.func, ast.Attribute)
-        and node.value.func.attr == method
-    ]
-
-
-def _refreshed(function: FunctionNode) -> list[tuple[str, int]]:
-    """(name, line) of objects refreshed or expunged (`await session.refresh(user)`)."""
-    found: list[tuple[str, int]] = []
-    for node in iter_body(function):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-            continue
-        first = node.args[0] if node.args else None
-        if node.func.attr in {"refresh", "expunge", "merge"} and isinstance(first, ast.Name):
-            found.append((first.id, node.lineno))
-    return found
-
 
 @project_rule(META)
 def check(ctx: ProjectContext) -> Iterator[Finding]:
@@ -160,21 +82,21 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     named one (`async with async_session() as session:`), or any session when every factory
     of the project expires. Only rows of schema models tied to the committed session by
     name; the first read of each object per commit."""
-    named, everywhere = _expiring(_factories(ctx))
+    named, everywhere = expiring_factories(ctx.files)
     if not named and not everywhere:
         return
     models = schema_models(ctx.project)
     for parsed in ctx.files:
-        if not any("commit()" in line for line in parsed.source.lines):
+        if "commit()" not in "\n".join(parsed.source.lines):
             continue
         found = helpers(parsed, ctx.project, ctx.files, models)
         for _, function in async_functions(parsed):
-            commits = _session_calls(function, "commit")
+            commits = session_calls(function, "commit")
             if not commits:
                 continue
-            opened = _opened(function, parsed)
+            opened = opened_sessions(function, parsed)
             rows = async_rows(function, parsed, models, found)
-            refreshed = _refreshed(function)
+            renewed = refreshed(function)
             reported: set[tuple[str, int]] = set()
             for read in attribute_reads(function):
                 line = read.node.lineno
@@ -195,7 +117,7 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
                 if not after:
                     continue
                 commit = after[-1]
-                if any(n == read.owner and commit.lineno <= at <= line for n, at in refreshed):
+                if any(n == read.owner and commit.lineno <= at <= line for n, at in renewed):
                     continue
                 if (read.owner, commit.lineno) in reported:
                     continue

@@ -118,7 +118,8 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     if not names:
         return
     for parsed in ctx.files:
-        if not any(f".{name}" in line for line in parsed.source.lines for name in names):
+        text = "\n".join(parsed.source.lines)
+        if "await" not in text or not any(f".{name}" in text for name in names):
             continue
         found = helpers(parsed, ctx.project, ctx.files, models)
         for _, function in async_functions(parsed):
