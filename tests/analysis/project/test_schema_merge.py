@@ -122,8 +122,8 @@ def test_sa2_project_bases_mixins_type_map_enums_and_foreign_keys_across_files()
                 indexes=(("status", "created_at"),),
                 check_constraints=("total >= 0",),
                 relationships=(
-                    Relationship("user", "User", "select", Evidence(order, 28)),
-                    Relationship("items", "OrderItem", "select", Evidence(order, 29)),
+                    Relationship("user", "User", "select", Evidence(order, 28), many=False),
+                    Relationship("items", "OrderItem", "select", Evidence(order, 29), many=True),
                 ),
                 bases=mixed,
             ),
@@ -153,7 +153,9 @@ def test_sa2_project_bases_mixins_type_map_enums_and_foreign_keys_across_files()
                     Column("permissions", "String", Evidence(user, 23), python_type="str"),
                 ),
                 model="shop.db.models.user.User",
-                relationships=(Relationship("orders", "Order", "raise", Evidence(user, 15)),),
+                relationships=(
+                    Relationship("orders", "Order", "raise", Evidence(user, 15), many=True),
+                ),
                 bases=mixed,
             ),
         ),

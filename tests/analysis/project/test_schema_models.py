@@ -74,7 +74,7 @@ def test_sa2_models_named_by_a_base_elsewhere_are_pending() -> None:
                 Column("username", "String(64)", ev(13)),
                 Column("language", "String", ev(14), False, default="en", python_type="str"),
             ),
-            relationships=(Relationship("orders", "Order", "raise", ev(15)),),
+            relationships=(Relationship("orders", "Order", "raise", ev(15), many=True),),
         ),
         ModelBase(
             name="shop.db.models.user.Admin",
@@ -113,8 +113,8 @@ def test_sa2_table_args_foreign_key_to_a_model_and_enum_from_another_file() -> N
             indexes=(("status", "created_at"),),
             check_constraints=("total >= 0",),
             relationships=(
-                Relationship("user", "User", "select", ev(28)),
-                Relationship("items", "OrderItem", "select", ev(29)),
+                Relationship("user", "User", "select", ev(28), many=False),
+                Relationship("items", "OrderItem", "select", ev(29), many=True),
             ),
             bases=("shop.db.base.TimestampMixin", "shop.db.base.Base"),
         ),
@@ -171,7 +171,7 @@ def test_sa1_declarative_base_abstract_model_mixin_core_table_and_standalone_ind
             ),
             relationships=(
                 Relationship("payments", "Payment", "dynamic", ev(47)),
-                Relationship("groups", "Group", "select", ev(48)),
+                Relationship("groups", "Group", "select", ev(48), many=True),
             ),
             bases=("bot.models.Model",),
         ),

@@ -148,12 +148,15 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class Relationship:
     """An ORM relationship: target is the class as written ("User"); lazy is its loading
-    strategy as written ("select" when not given, SQLAlchemy's default)."""
+    strategy as written ("select" when not given, SQLAlchemy's default); many: True for a
+    collection (`Mapped[list[X]]`, `uselist=True`, `secondary=`), False for one object
+    (`Mapped[X]`, `uselist=False`), None when the declaration does not say."""
 
     name: str
     target: str
     lazy: str
     evidence: Evidence
+    many: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -195,20 +195,26 @@ def relationship(
     call: ast.Call, attribute: str, inner: ast.expr | None, line: ast.AST, scope: Scope
 ) -> Relationship:
     target = ""
+    many: bool | None = None
+    if inner is not None:
+        node = analyse(inner, scope).core
+        many = isinstance(node, ast.Subscript) and last_name(node.value) in _COLLECTIONS
+        if many and isinstance(node, ast.Subscript):
+            node = parse_string(_first(node)[0])
+        target = scope.reader.text(node)
     if call.args:
         first = call.args[0]
         if isinstance(first, ast.Lambda):
             first = first.body
         target = scope.reader.text(first)
-    elif inner is not None:
-        node = analyse(inner, scope).core
-        if isinstance(node, ast.Subscript) and last_name(node.value) in _COLLECTIONS:
-            node = parse_string(_first(node)[0])
-        target = scope.reader.text(node)
-    lazy = next((k.value for k in call.keywords if k.arg == "lazy"), None)
-    return Relationship(
-        attribute, target, scope.reader.text(lazy) or "select", scope.reader.evidence(line)
-    )
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    uselist = keywords.get("uselist")
+    if isinstance(uselist, ast.Constant) and isinstance(uselist.value, bool):
+        many = uselist.value
+    elif "secondary" in keywords or "collection_class" in keywords:
+        many = True
+    lazy = scope.reader.text(keywords.get("lazy")) or "select"
+    return Relationship(attribute, target, lazy, scope.reader.evidence(line), many)
 
 
 @dataclass(slots=True)
