@@ -1,7 +1,8 @@
 """Write docs/rules/ from the rules' metadata (never written by hand).
 
 python scripts/gen_rule_docs.py          # regenerate
-python scripts/gen_rule_docs.py --check  # exit 1 if docs/rules/ is stale
+python scripts/gen_rule_docs.py --check  # exit 1 and list the stale pages; writes nothing
+python scripts/gen_rule_docs.py --docs DIR  # another folder than docs/rules/ (tests)
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ def expected_pages() -> dict[str, str]:
     return pages
 
 
-def stale_pages(pages: dict[str, str]) -> list[str]:
-    present = {p.name for p in DOCS.glob("*.md")} if DOCS.is_dir() else set()
-    stale = [name for name, text in pages.items() if not _same(DOCS / name, text)]
+def stale_pages(pages: dict[str, str], docs: Path = DOCS) -> list[str]:
+    """Pages of `docs` that differ from `pages`, are missing, or no longer generated."""
+    present = {p.name for p in docs.glob("*.md")} if docs.is_dir() else set()
+    stale = [name for name, text in pages.items() if not _same(docs / name, text)]
     return sorted(stale + sorted(present - set(pages)))
 
 
@@ -42,18 +44,20 @@ def _same(path: Path, text: str) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--docs", type=Path, default=DOCS)
     args = parser.parse_args()
+    docs: Path = args.docs
     pages = expected_pages()
-    stale = stale_pages(pages)
+    stale = stale_pages(pages, docs)
     if args.check:
         if stale:
-            print("stale rule docs: " + ", ".join(stale), file=sys.stderr)
+            print(f"stale rule docs in {docs}: " + ", ".join(stale), file=sys.stderr)
             print("run: python scripts/gen_rule_docs.py", file=sys.stderr)
             return 1
         return 0
-    DOCS.mkdir(parents=True, exist_ok=True)
+    docs.mkdir(parents=True, exist_ok=True)
     for name in stale:
-        target = DOCS / name
+        target = docs / name
         if name in pages:
             target.write_text(pages[name], encoding="utf-8")
         else:

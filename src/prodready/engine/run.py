@@ -82,7 +82,7 @@ def run_review(
     found = discover(paths, settings)
     selected = selected_rules(catalogue, settings)
     table = DispatchTable.of(tuple(r for r in selected if isinstance(r, FileRule)))
-    namer = ModuleNamer(found.root)
+    namer = ModuleNamer.scan(found.root, [ref.absolute for ref in found.files])
     jobs = [FileJob(ref, *namer.name(ref.absolute)) for ref in found.files]
     upstream = [rule.meta for rule in selected if isinstance(rule, UpstreamRule)]
     with ThreadPoolExecutor(max_workers=1) as background:

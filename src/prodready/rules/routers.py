@@ -71,20 +71,15 @@ class RouterGuards:
         return [t for texts in self.guards.get(key, {}).values() for t in texts]
 
 
-def _canonical(name: str) -> str:
-    """Module names drop a leading `src` (engine/modules); imports may still spell it."""
-    return name.removeprefix("src.")
-
-
 def router_key(index: Index, expr: ast.AST, scope: Scope) -> str:
     """The key of a router object: its qualified name, or `path::name` for a local."""
     written = dotted_name(expr) or ""
     name = index.object_name(expr, scope)
-    return _canonical(name) if name != written else f"{index.parsed.source.path}::{name}"
+    return name if name != written else f"{index.parsed.source.path}::{name}"
 
 
 def handler_keys(router: str, path: str) -> tuple[str, ...]:
-    return (_canonical(router), f"{path}::{router}")
+    return (router, f"{path}::{router}")
 
 
 def router_guards(files: ParsedFiles) -> RouterGuards:

@@ -52,23 +52,3 @@ def test_functions_handed_to_a_task_runner_are_reached() -> None:
         }
     )
     assert [b.name for b in code.reach("routes.webhook")] == ["routes.webhook", "routes._credit"]
-
-
-def test_calls_across_a_namespace_package_are_linked_by_suffix() -> None:
-    # `app/` has no __init__.py: the review names `app/utils/auth.py` "utils.auth", while
-    # the imports say `app.utils.auth`.
-    code = code_of(
-        {
-            "utils.auth": """
-            def check(data):
-                ...
-            """,
-            "routes": """
-            from app.utils.auth import check
-
-            async def me(data):
-                check(data)
-            """,
-        }
-    )
-    assert [b.name for b in code.reach("routes.me")] == ["routes.me", "utils.auth.check"]

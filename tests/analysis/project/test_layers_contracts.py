@@ -8,7 +8,6 @@ from prodready.analysis.project.layers import (
     import_edges,
     is_composition_root,
     module_layers,
-    module_names,
     owning_module,
 )
 from prodready.analysis.project.model import (
@@ -55,15 +54,13 @@ def test_layers_from_facts_names_and_configuration() -> None:
     assert is_composition_root("app.main_factory") and is_composition_root("app.ioc.providers")
 
 
-def test_module_names_through_plain_folders() -> None:
-    facts = [_facts("services.billing", path="app/services/billing.py")]
-    names = module_names(facts)
-    assert names == {
-        "services.billing": "services.billing",
-        "app.services.billing": "services.billing",
-    }
-    assert owning_module("app.services.billing.charge", names) == "services.billing"
-    assert owning_module("aiogram.types.Message", names) is None
+def test_owning_module_is_the_longest_project_module_an_import_names() -> None:
+    # engine/modules names `app/services/billing.py` as the imports spell it (`app.…` even
+    # when `app/` has no __init__.py): tests/engine/test_modules.py
+    modules = {"app.services", "app.services.billing"}
+    assert owning_module("app.services.billing.charge", modules) == "app.services.billing"
+    assert owning_module("app.services.other", modules) == "app.services"
+    assert owning_module("aiogram.types.Message", modules) is None
 
 
 def test_cycles_with_the_imports_that_close_them() -> None:

@@ -8,7 +8,7 @@ indexed once (by their `def` line, the call graph's evidence line) and kept in i
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from prodready.analysis.names import dotted_name
@@ -72,7 +72,6 @@ class Code:
 
     project: Project
     files: ParsedFiles
-    _suffixes: dict[str, str] | None = None
     _callers: dict[str, list[str]] | None = None
 
     def body(self, name: str) -> Body | None:
@@ -94,9 +93,8 @@ class Code:
         return tuple(self._callers.get(name, ()))
 
     def reach(self, start: str, depth: int = 5) -> list[Body]:
-        """`start` and the project functions it reaches in at most `depth` steps — calls
-        (also those the call graph left unlinked across a namespace package), and functions
-        handed to `add_task` / `run_in_executor` by reference — breadth first."""
+        """`start` and the project functions it reaches in at most `depth` steps — calls, and
+        functions handed to `add_task` / `run_in_executor` by reference — breadth first."""
         return [body for body, _ in self.reach_with_depth(start, depth)]
 
     def reach_with_depth(self, start: str, depth: int = 5) -> list[tuple[Body, int]]:
@@ -121,28 +119,10 @@ class Code:
         return found
 
     def callees(self, name: str, body: Body) -> list[str]:
-        """What `name` calls: the call graph's edges, calls it missed, functions by reference."""
+        """What `name` calls: the call graph's edges and functions handed over by reference."""
         found = list(self.project.calls.callees(name))
-        found += self._unlinked(name)
         found += self._by_reference(body)
         return list(dict.fromkeys(found))
-
-    def _unlinked(self, name: str) -> Iterator[str]:
-        """Calls the call graph left unlinked, found by a unique dotted suffix: the imports
-        name `app.utils.auth.check`, the review named the module `utils.auth`."""
-        if self._suffixes is None:
-            self._suffixes = _by_suffix(self.project.calls.functions)
-        functions = self.project.calls.functions
-        info = functions.get(name)
-        for call in info.calls if info is not None else ():
-            if call.startswith("*.") or call in functions:
-                continue
-            parts = call.split(".")
-            for cut in range(1, len(parts) - 1):
-                found = self._suffixes.get(".".join(parts[cut:]))
-                if found is not None:
-                    yield found
-                    break
 
     def _by_reference(self, body: Body) -> Iterator[str]:
         """Project functions `body` hands to a task runner by reference (not by a call)."""
@@ -167,12 +147,3 @@ class Code:
                     if candidate in functions:
                         yield candidate
                         break
-
-
-def _by_suffix(functions: Iterable[str]) -> dict[str, str]:
-    counts: dict[str, list[str]] = {}
-    for name in functions:
-        parts = name.split(".")
-        for cut in range(1, len(parts) - 1):
-            counts.setdefault(".".join(parts[cut:]), []).append(name)
-    return {suffix: names[0] for suffix, names in counts.items() if len(names) == 1}

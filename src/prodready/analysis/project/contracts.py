@@ -92,24 +92,13 @@ def _ignored(contract: Contract, importer: str, imported: str) -> bool:
     return False
 
 
-def broken_imports(
-    contract: Contract, facts: Iterable[FileFacts], names: Mapping[str, str] | None = None
-) -> Iterator[BrokenImport]:
-    """The direct imports that break `contract`. `names` (layers.module_names) gives the
-    other names a module is imported by (`app.services.x` for `services.x`)."""
-    aliases: dict[str, list[str]] = {}
-    for name, module in (names or {}).items():
-        aliases.setdefault(module, []).append(name)
+def broken_imports(contract: Contract, facts: Iterable[FileFacts]) -> Iterator[BrokenImport]:
+    """The direct imports that break `contract`."""
     for fact in facts:
-        importers = aliases.get(fact.module, [fact.module])
+        importer = fact.module
         for imported in fact.module_imports:
             target = imported.target
-            own = any(target == i or target.startswith(i + ".") for i in importers)
-            if own:
+            if target == importer or target.startswith(importer + "."):
                 continue
-            for importer in importers:
-                if _illegal(contract, importer, target) and not _ignored(
-                    contract, importer, target
-                ):
-                    yield BrokenImport(importer, target, Evidence(fact.path, imported.line))
-                    break
+            if _illegal(contract, importer, target) and not _ignored(contract, importer, target):
+                yield BrokenImport(importer, target, Evidence(fact.path, imported.line))

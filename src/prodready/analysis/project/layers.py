@@ -11,7 +11,7 @@ client and serves no routes is infrastructure), `views`, `core`. Composition roo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 
 from prodready.analysis.project.model import FileFacts
 
@@ -91,30 +91,12 @@ def module_layers(
     return found
 
 
-def module_names(facts: Iterable[FileFacts]) -> dict[str, str]:
-    """Every name an import can give a project module -> the module: its own name, and the
-    name through the plain folders above its package (`app.services.x` for `services.x` in
-    `app/services/x.py` when `app/` has no `__init__.py` but the code imports `app.…`)."""
-    names: dict[str, str] = {}
-    for fact in facts:
-        names[fact.module] = fact.module
-        folders = fact.path.removesuffix(".py").removesuffix("/__init__").split("/")
-        modules = fact.module.split(".")
-        extra = folders[: len(folders) - len(modules)]
-        if extra and folders[len(extra) :] == modules:
-            names.setdefault(".".join([*extra, *modules]), fact.module)
-            if extra[0] == "src" and len(extra) > 1:
-                names.setdefault(".".join([*extra[1:], *modules]), fact.module)
-    return names
-
-
-def owning_module(target: str, names: Mapping[str, str]) -> str | None:
-    """The project module an import target names (`app.db.engine` -> `app.db`), if any;
-    `names` as `module_names` gives them."""
+def owning_module(target: str, modules: Container[str]) -> str | None:
+    """The project module an import target names (`app.db.engine` -> `app.db`), if any."""
     parts = target.split(".")
     for cut in range(len(parts), 0, -1):
-        found = names.get(".".join(parts[:cut]))
-        if found is not None:
+        found = ".".join(parts[:cut])
+        if found in modules:
             return found
     return None
 
@@ -130,14 +112,14 @@ def import_edges(
     """module -> {imported project module: (path, line)} (the first import of it); with
     `deferred`, imports inside functions count too."""
     facts = list(facts)
-    names = module_names(facts)
+    modules = {fact.module for fact in facts}
     edges: dict[str, dict[str, tuple[str, int]]] = {}
     for fact in facts:
         found = edges.setdefault(fact.module, {})
         for imported in fact.module_imports:
             if imported.deferred and not deferred:
                 continue
-            target = owning_module(imported.target, names)
+            target = owning_module(imported.target, modules)
             if target is not None and target != fact.module:
                 found.setdefault(target, (fact.path, imported.line))
     return edges

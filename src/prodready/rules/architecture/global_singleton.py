@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.analysis.project.layers import big_enough, module_names
+from prodready.analysis.project.layers import big_enough
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -69,15 +69,12 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     facts = ctx.project.facts
     if not big_enough(facts):
         return
-    aliases: dict[str, list[str]] = {}
-    for name, module in module_names(facts).items():
-        aliases.setdefault(module, []).append(name)
     for fact in facts:
         for resource in fact.resources:
             if resource.function or not resource.name or "." in resource.name:
                 continue
-            names = {f"{m}.{resource.name}" for m in aliases.get(fact.module, [fact.module])}
-            importers = sorted(f.module for f in facts if names.intersection(f.imports))
+            name = f"{fact.module}.{resource.name}"
+            importers = sorted(f.module for f in facts if name in f.imports)
             if len(importers) < _MIN_IMPORTERS:
                 continue
             listed = ", ".join(importers[:_SHOWN])

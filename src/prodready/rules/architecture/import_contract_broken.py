@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.analysis.project.contracts import broken_imports
-from prodready.analysis.project.layers import module_names
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -69,9 +68,8 @@ _SHOWN = 3
 
 @project_rule(META)
 def check(ctx: ProjectContext) -> Iterator[Finding]:
-    names = module_names(ctx.project.facts)
     for contract in ctx.project.tooling.contracts:
-        broken = list(broken_imports(contract, ctx.project.facts, names))
+        broken = list(broken_imports(contract, ctx.project.facts))
         if not broken:
             continue
         listed = ", ".join(f"`{b.importer} → {b.imported}`" for b in broken[:_SHOWN])

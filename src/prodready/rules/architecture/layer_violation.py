@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from prodready.analysis.project.layers import (
     big_enough,
     module_layers,
-    module_names,
     owning_module,
 )
 from prodready.analysis.project.model import Evidence
@@ -100,13 +99,13 @@ def _violations(ctx: ProjectContext) -> dict[tuple[str, str], list[tuple[Evidenc
     """(importer layer, imported layer or "frameworks") -> (where, "importer → imported")."""
     facts = ctx.project.facts
     layers = module_layers(facts, ctx.project.model.layers)
-    names = module_names(facts)
+    modules = {fact.module for fact in facts}
     found: dict[tuple[str, str], list[tuple[Evidence, str]]] = {}
     for fact in facts:
         layer = layers.get(fact.module, "")
         seen: set[str] = set()
         for imported in fact.module_imports:
-            target = owning_module(imported.target, names)
+            target = owning_module(imported.target, modules)
             if target is not None and target != fact.module:
                 kind = layers.get(target, "")
                 shown = target
