@@ -80,7 +80,9 @@ _GROWING: tuple[str, ...] = (
     "log",
 )
 _GROWING += ("event", "ticket", "referral", "purchase", "invoice", "notification", "history")
-_SMALL = ("role", "rbac", "permission")  # role holders are a handful of staff
+# Role holders are a handful of staff; methods, settings, options: what admins configure
+# about the growing thing (`/payment-methods`), not the thing itself.
+_SMALL = ("role", "rbac", "permission", "method", "setting", "config", "option", "categor")
 _GROWING += ("withdraw", "deposit", "client", "member", "player", "account", "review", "audit")
 
 
