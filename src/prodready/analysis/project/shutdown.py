@@ -94,6 +94,8 @@ def long_lived(project: Project) -> Iterator[Resource]:
     """Clients built once for the life of the service (not in `async with`)."""
     starters = _starters(project)
     for fact in project.facts:
+        if "alembic.context" in fact.imports:
+            continue  # Alembic's env.py runs once per migration command, then the process exits
         for resource in fact.resources:
             if resource.managed or not resource.name or resource.kind not in _CLOSERS:
                 continue
