@@ -107,7 +107,7 @@ def test_growing_caches_and_memoized_functions() -> None:
     found = [
         (c.name, c.kind, ast.unparse(c.key)) for c in growing_caches(tree, table.qualified_name)
     ]
-    assert found == [("_user_cache", "dict", "user_id")]
+    assert found == [("_user_cache", "dict", "user_id"), ("_async_cache", "dict", "user_id")]
     cached = _function("@alru_cache(ttl=60)\nasync def rates():\n    pass\n")
     assert memoized(cached, frozenset())
     plain = _function("async def rates(client):\n    return await client.get(URL)\n")

@@ -76,3 +76,25 @@ def test_bound_per_item_and_nearest_loop() -> None:
     inner = outer.body[0]
     assert loops.nearest_loop([function, outer]) is outer
     assert loops.nearest_loop([function, outer, inner]) is None  # a def comes first
+
+
+def test_item_names_stop_at_the_enclosing_function() -> None:
+    module = ast.parse(
+        "for user in users:\n"
+        "    def render(rows):\n"
+        "        for row in rows:\n"
+        "            key = row.id\n"
+    )
+    outer = module.body[0]
+    assert isinstance(outer, ast.For)
+    function = outer.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    inner = function.body[0]
+    assert isinstance(inner, ast.For)
+    assert loops.item_names(inner, [module, outer, function]) == {"row", "key"}
+
+
+def test_bound_per_item_of_a_while_loop_is_what_its_body_assigns() -> None:
+    loop = ast.parse("while True:\n    batch = await queue.get()\n    n = len(batch)\n").body[0]
+    assert isinstance(loop, ast.While)
+    assert loops.bound_per_item(loop) == {"batch", "n"}

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from prodready.analysis.names import dotted_name
 from prodready.analysis.semantic import FunctionNode
-from prodready.analysis.walk import walk_with_ancestors
 
 # Names of state a class or module keeps to serve a cached answer.
 CACHE_STATE = re.compile(r"cache|fetched_at|expires?_at|expiry|_ttl|ttl_|last_fetch", re.I)
@@ -25,7 +24,6 @@ _PER_ITEM = re.compile(
     r"(^|_)(id|ids|user|users|chat|tg|telegram|url|token|query|hash|ip|email|phone|uuid)($|_)|_id$|Id$",
     re.I,
 )
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _EVICTING = frozenset({"pop", "popitem", "clear", "discard", "remove", "difference_update"})
 
 
@@ -104,25 +102,20 @@ def growing_caches(
     tree: ast.Module, qualified: Callable[[ast.AST], str | None]
 ) -> Iterator[GrowingCache]:
     """Module-level dicts / sets named as caches (`_cache`, `_seen`, `processed_ids`) that get
-    an entry per user, chat, URL or id and that nothing removes, resets or measures. Caches
-    also written inside `async def` are left out (module state changed by async code is
-    ASY003's)."""
+    an entry per user, chat, URL or id and that nothing removes, resets or measures, whether
+    sync or async code writes them (ASY003 leaves containers named as caches to this check)."""
     caches = _caches(tree, qualified)
     if not caches:
         return
     writes: dict[str, tuple[ast.AST, ast.AST]] = {}
     evicted: set[str] = set()
-    ancestors: list[ast.AST] = []
-    for inner in walk_with_ancestors(tree, ancestors):
+    for inner in ast.walk(tree):
         evicted |= _evicts(inner, caches)
         key = _key(inner)
         name = _owner(inner) if key is not None else None
         if name not in caches or key is None or name is None:
             continue
-        scope = next((a for a in reversed(ancestors) if isinstance(a, _SCOPES)), None)
-        if isinstance(scope, ast.AsyncFunctionDef):
-            evicted.add(name)
-        elif _per_item(key):
+        if _per_item(key):
             writes.setdefault(name, (inner, key))
     for name, (write, key) in writes.items():
         if name not in evicted:

@@ -64,12 +64,19 @@ def body_nodes(loop: ast.For | ast.AsyncFor | ast.While) -> Iterator[ast.AST]:
 
 def item_names(loop: ast.For | ast.AsyncFor, ancestors: Sequence[ast.AST]) -> set[str]:
     """The names that change per item: the loop's target, the locals its body computes from it,
-    and the same for the enclosing `for` loops over data (`ancestors`, outermost first)."""
+    and the same for the enclosing `for` loops over data in the same function (`ancestors`,
+    outermost first; loops outside the innermost def or lambda do not count)."""
     seeds = target_names(loop.target)
-    for outer in ancestors:
+    for outer in _own_scope(ancestors):
         if isinstance(outer, ast.For | ast.AsyncFor) and not few_or_paged(outer.iter):
             seeds |= derived_names(outer.body, target_names(outer.target))
     return derived_names(loop.body, seeds)
+
+
+def _own_scope(ancestors: Sequence[ast.AST]) -> Sequence[ast.AST]:
+    """The ancestors after the innermost def, lambda or class."""
+    last = max((i for i, n in enumerate(ancestors) if isinstance(n, _SCOPES)), default=-1)
+    return ancestors[last + 1 :]
 
 
 def bound_per_item(loop: ast.For | ast.AsyncFor | ast.While) -> set[str]:

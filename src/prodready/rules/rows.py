@@ -4,6 +4,7 @@ the performance rules. Read from the query as written (`ast.unparse` of the call
 from __future__ import annotations
 
 import ast
+import re
 
 from prodready.analysis.project.build import Project
 from prodready.analysis.semantic import FunctionNode
@@ -50,3 +51,36 @@ def function_loads_every_row(project: Project, files: ParsedFiles, function: str
     return node is not None and any(
         isinstance(n, ast.Call) and loads_every_row(n, node) for n in iter_body(node)
     )
+
+
+# What grows with the audience; catalogue tables (tariffs, servers, tags) stay small.
+_GROWING: tuple[str, ...] = (
+    "user",
+    "payment",
+    "transaction",
+    "order",
+    "subscription",
+    "message",
+    "log",
+)
+_GROWING += ("event", "ticket", "referral", "purchase", "invoice", "notification", "history")
+# Role holders are a handful of staff; methods, settings, options: what admins configure
+# about the growing thing (`/payment-methods`), not the thing itself.
+_SMALL = ("role", "rbac", "permission", "method", "setting", "config", "option", "categor")
+# One owner's or one state's rows: a user's own orders, the open tickets.
+_ONE_OWNER = frozenset({"my", "me", "mine", "active", "pending", "current", "recent", "today"})
+_GROWING += ("withdraw", "deposit", "client", "member", "player", "account", "review", "audit")
+
+
+def growing_collection(path: str, function: str) -> bool:
+    """The route lists what grows with use: a word of its path, name or module starts with a
+    growing noun (`/payments`, `list_users`; not `catalog` for "log"), and it is not bounded by one
+    owner or state: `/orders/my`, `/orders/{id}/items`, `/tickets/active`."""
+    named = " ".join(function.rsplit(".", 2)[-2:])  # the module (or class) and the function
+    words = re.split(r"[^a-z0-9]+", f"{path} {named}".lower())
+    segments = [s for s in path.split("/") if s]
+    if any(w.startswith(_SMALL) for w in words) or _ONE_OWNER & set(words):
+        return False
+    if any("{" in segment for segment in segments[:-1]):
+        return False  # a sub-collection of one parent
+    return any(w.startswith(_GROWING) for w in words)

@@ -115,3 +115,21 @@ def test_contracts_read_and_checked() -> None:
         ("app.services.pay", "app.handlers.start.router", "app/services/pay.py:1")
     ]
     assert [b.importer for b in broken_imports(forbidden, facts)] == ["app.domain.order"]
+
+
+def test_independence_of_the_modules_a_wildcard_stands_for() -> None:
+    where = Evidence(".importlinter")
+    wildcard = contract_of({"type": "independence", "modules": "app.services.*"}, "services", where)
+    named = contract_of({"type": "independence", "modules": ["app.bot", "app.api"]}, "apps", where)
+    assert wildcard is not None and named is not None
+    facts = [
+        _facts("app.services.billing", "app.services.audit.record", "app.services.billing.dto"),
+        _facts("app.services.audit.store", "app.services.audit.models", "app.domain.user"),
+        _facts("app.bot.handlers", "app.api.routes", "app.bot.keyboards"),
+    ]
+    assert [(b.importer, b.imported) for b in broken_imports(wildcard, facts)] == [
+        ("app.services.billing", "app.services.audit.record")
+    ]
+    assert [(b.importer, b.imported) for b in broken_imports(named, facts)] == [
+        ("app.bot.handlers", "app.api.routes")
+    ]

@@ -12,6 +12,7 @@ from prodready.analysis.project import (
     schema_alembic,
     schema_models,
     structure,
+    tasks,
 )
 from prodready.analysis.project.adapters import aiogram, jobs, ptb, web
 from prodready.analysis.project.graph import CallGraph, import_graph
@@ -37,6 +38,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     schema_models.extract,
     schema_alembic.extract,
     lifecycle.extract,
+    tasks.extract,
     structure.extract,
 )
 

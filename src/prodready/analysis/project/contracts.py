@@ -55,6 +55,18 @@ def _matches(module: str, expressions: Iterable[str]) -> bool:
     return any(_pattern(e).fullmatch(module) for e in expressions)
 
 
+def _member(module: str, expression: str) -> str | None:
+    """The module of an independence contract that `module` belongs to: the expression
+    itself, or for a wildcard (`app.services.*`) each module it stands for on its own."""
+    if not _pattern(expression).fullmatch(module):
+        return None
+    if "*" not in expression:
+        return expression.strip()
+    if "**" in expression:
+        return module
+    return ".".join(module.split(".")[: len(expression.strip().split("."))])
+
+
 @dataclass(frozen=True, slots=True)
 class BrokenImport:
     """An import that breaks a contract: importer, what it imports, where."""
@@ -75,9 +87,9 @@ def _illegal(contract: Contract, importer: str, imported: str) -> bool:
     if contract.kind == "forbidden":
         return _matches(importer, contract.sources) and _matches(imported, contract.forbidden)
     if contract.kind == "independence":
-        own = [m for m in contract.modules if _matches(importer, [m])]
-        others = [m for m in contract.modules if m not in own]
-        return bool(own) and _matches(imported, others)
+        own = {_member(importer, m) for m in contract.modules} - {None}
+        theirs = {_member(imported, m) for m in contract.modules} - {None}
+        return bool(own and theirs) and not own & theirs
     groups = _layer_groups(contract)
     level = {i for i, group in enumerate(groups) if _matches(importer, group)}
     target = {i for i, group in enumerate(groups) if _matches(imported, group)}

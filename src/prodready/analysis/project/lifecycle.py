@@ -62,7 +62,7 @@ _SIGNAL_CALLS = frozenset({"signal.signal", "anyio.open_signal_receiver"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _function(module: str, ancestors: list[ast.AST]) -> str:
+def function_of(module: str, ancestors: list[ast.AST]) -> str:
     """The call graph's name of the function holding the node ("" at module level and in
     class bodies, which run once like module-level code)."""
     scopes = [n for n in ancestors if isinstance(n, _SCOPES)]
@@ -137,7 +137,7 @@ def _nodes(parsed: ParsedFile) -> Iterator[tuple[ast.AST, list[ast.AST], str]]:
     module = parsed.source.module
     for node in walk_with_ancestors(parsed.tree, ancestors):
         if isinstance(node, ast.Call | ast.Attribute | ast.AsyncWith | ast.With):
-            yield node, ancestors, _function(module, ancestors)
+            yield node, ancestors, function_of(module, ancestors)
 
 
 def _resource(

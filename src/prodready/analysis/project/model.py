@@ -364,6 +364,31 @@ class Release:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskSpawn:
+    """A background task started with `create_task` / `ensure_future` and kept. kept: where
+    its handle goes, as written (`self._task`, `tasks`; then the containers the same name is
+    added to); runs: the function it runs, as written ("self._loop", "poll"); function: the
+    function that starts it ("" at module level)."""
+
+    kept: tuple[str, ...]
+    runs: str
+    evidence: Evidence
+    function: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStop:
+    """A task cancelled (`how` "cancel") or awaited ("await": `await task`, `gather(*tasks)`,
+    `asyncio.wait(tasks)`). name: the task or container as written ("*" for every task of
+    `asyncio.all_tasks()`)."""
+
+    name: str
+    how: str
+    evidence: Evidence
+    function: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ModuleImport:
     """An import of a module, not under `if TYPE_CHECKING:`. target: the qualified name it
     binds ("app.db.engine", "sqlalchemy"); deferred: inside a function (runs when it is
@@ -431,6 +456,9 @@ class FileFacts:
     env_reads: tuple[Evidence, ...] = ()
     type_hints: tuple[TypeHints, ...] = ()
     function_sizes: tuple[FunctionSize, ...] = ()
+    task_spawns: tuple[TaskSpawn, ...] = ()
+    task_stops: tuple[TaskStop, ...] = ()
+    long_running: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,9 +192,19 @@ def _graceful(project: Project) -> PracticeAssessment:
         )
         shown = ((r.evidence, f"{r.kind} `{r.name}` is never closed") for r in state.unclosed)
         return assessment(practice, MISSING, reason, shown)
+    if state.loose_tasks:
+        reason = (
+            f"SIGTERM is handled, but {len(state.loose_tasks)} background task(s) started at "
+            "startup are never cancelled and awaited on the way out"
+        )
+        shown = (
+            (t.spawn.evidence, f"task `{t.spawn.kept[0]}` is not stopped")
+            for t in state.loose_tasks
+        )
+        return assessment(practice, MISSING, reason, shown)
     reason = (
-        "SIGTERM stops the service through its framework or a signal handler, and every "
-        "long-lived client found is closed"
+        "SIGTERM stops the service through its framework or a signal handler, every "
+        "long-lived client found is closed and every background task found is stopped"
     )
     return assessment(practice, PRESENT, reason, ((e, "stops on SIGTERM") for e in state.handled))
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from prodready.analysis.project.build import Project
-from prodready.analysis.project.model import EntryPoint, Evidence, Release, Resource
+from prodready.analysis.project.model import EntryPoint, Evidence, Release, Resource, TaskSpawn
 
 _CLOSERS = {
     "engine": frozenset({"dispose"}),
@@ -51,6 +51,16 @@ class Shutdown:
     unhandled: tuple[EntryPoint, ...]
     handled: tuple[Evidence, ...]
     unclosed: tuple[Resource, ...]
+    loose_tasks: tuple[LooseTask, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LooseTask:
+    """A task started at startup that runs a loop until stopped, and that nothing cancels and
+    awaits: cancelled is True when something cancels it but nothing awaits it."""
+
+    spawn: TaskSpawn
+    cancelled: bool
 
 
 def _handles_signals(entry: EntryPoint) -> bool:
@@ -84,6 +94,8 @@ def long_lived(project: Project) -> Iterator[Resource]:
     """Clients built once for the life of the service (not in `async with`)."""
     starters = _starters(project)
     for fact in project.facts:
+        if "alembic.context" in fact.imports:
+            continue  # Alembic's env.py runs once per migration command, then the process exits
         for resource in fact.resources:
             if resource.managed or not resource.name or resource.kind not in _CLOSERS:
                 continue
@@ -146,4 +158,37 @@ def shutdown_state(project: Project) -> Shutdown:
         and not _owner_closes(project, resource)
         and not any(_closes(release, resource) for release in releases)
     )
-    return Shutdown(unhandled, handled, unclosed)
+    return Shutdown(unhandled, handled, unclosed, tuple(loose_tasks(project)))
+
+
+def _task_key(name: str, function: str) -> str:
+    """`self._task` in a method is its class's; other names match by their last part."""
+    if name.startswith("self."):
+        return f"{function.rsplit('.', 1)[0]}:{_last(name)}"
+    return _last(name)
+
+
+def loose_tasks(project: Project) -> Iterator[LooseTask]:
+    """Tasks kept by a startup function (a hook, lifespan, entry function, `start` method, or
+    a function one of them calls) that run a loop until stopped, and that no code both
+    cancels and awaits (by the name they are kept under, also through `for t in tasks:`). A
+    task awaited without a cancel counts as stopped (a stop flag set, then `await
+    self._task`); tasks of a TaskGroup, aiojobs or PTB's `application.create_task` are not
+    recorded as spawns at all."""
+    starters = _starters(project)
+    starters |= {callee for name in list(starters) for callee in project.calls.callees(name)}
+    forever = {_last(name) for fact in project.facts for name in fact.long_running}
+    stops: dict[str, set[str]] = {}
+    for fact in project.facts:
+        for stop in fact.task_stops:
+            stops.setdefault(_task_key(stop.name, stop.function), set()).add(stop.how)
+    everything = stops.get("*", set())
+    for fact in project.facts:
+        for spawn in fact.task_spawns:
+            if spawn.function not in starters or _last(spawn.runs) not in forever:
+                continue
+            hows = set(everything)
+            for name in spawn.kept:
+                hows |= stops.get(_task_key(name, spawn.function), set())
+            if "await" not in hows:
+                yield LooseTask(spawn, "cancel" in hows)

@@ -74,6 +74,9 @@ _REFERENCE = re.compile(
 
 
 _CLIENTS = ("httpx", "aiohttp", "requests")
+# What a request sends that can differ per user (a bearer token: per-user data).
+_VARYING = frozenset({"params", "json", "data", "headers", "cookies", "auth"})
+_REFRESH = ("update", "refresh", "sync", "reload")  # a refresh exists to fetch again
 
 
 def _is_get(call: ast.Call) -> bool:
@@ -108,10 +111,12 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             if function is None or name not in paths:
                 continue
             url = request_url(node)
-            params = [k.value for k in node.keywords if k.arg in {"params", "json", "data"}]
+            params = [k.value for k in node.keywords if k.arg in _VARYING]
             words = f"{ast.unparse(url) if url is not None else ''} {function.name}"
-            if not _REFERENCE.search(words) or not all(
-                fixed_expression(e, function) for e in (url, *params)
+            if (
+                function.name.startswith(_REFRESH)
+                or not _REFERENCE.search(words)
+                or not all(fixed_expression(e, function) for e in (url, *params))
             ):
                 continue
             holder = parsed.semantic.enclosing_class() or parsed.tree

@@ -10,7 +10,7 @@ from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
 from prodready.rules.api import ProjectContext, project_rule
 from prodready.rules.defs import def_at
-from prodready.rules.rows import function_loads_every_row
+from prodready.rules.rows import function_loads_every_row, growing_collection
 
 META = RuleMeta(
     id="PERF004",
@@ -69,21 +69,6 @@ _PAGING = frozenset(
     {"limit", "offset", "page", "page_size", "per_page", "size", "skip", "take", "cursor"}
     | {"after", "before", "after_id", "before_id", "start", "params", "pagination", "paging"}
 )
-# What grows with the audience; catalogue tables (tariffs, servers, tags) stay small.
-_GROWING: tuple[str, ...] = (
-    "user",
-    "payment",
-    "transaction",
-    "order",
-    "subscription",
-    "message",
-    "log",
-)
-_GROWING += ("event", "ticket", "referral", "purchase", "invoice", "notification", "history")
-# Role holders are a handful of staff; methods, settings, options: what admins configure
-# about the growing thing (`/payment-methods`), not the thing itself.
-_SMALL = ("role", "rbac", "permission", "method", "setting", "config", "option", "categor")
-_GROWING += ("withdraw", "deposit", "client", "member", "player", "account", "review", "audit")
 
 
 def _is_list(annotation: ast.AST | None) -> bool:
@@ -117,8 +102,7 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     for route in project.model.routes:
         if route.method.upper() != "GET" or route.framework not in {"fastapi", "starlette"}:
             continue
-        words = f"{route.path} {route.function}".lower()
-        if not any(word in words for word in _GROWING) or any(w in words for w in _SMALL):
+        if not growing_collection(route.path, route.function):
             continue
         info = project.calls.functions.get(route.function)
         parsed = ctx.file(info.evidence.path) if info is not None else None

@@ -22,8 +22,8 @@ META = RuleMeta(
         "A module-level dict or set named as a cache (`_cache`, `_memo`, `_seen`, "
         "`processed_ids`) gets an entry per user, chat, URL or id (`_cache[user_id] = ...`, "
         "`_seen.add(update_id)`) and nothing in the module ever removes entries: no `pop`, "
-        "`del`, `clear()`, `popitem()`, size check or reassignment. Caches written inside "
-        "`async def` are ASY003's (module state changed by async code)."
+        "`del`, `clear()`, `popitem()`, size check or reassignment. Sync and async writers "
+        "alike (ASY003, module state changed by async code, leaves caches to this rule)."
     ),
     why=(
         "Every new user adds an entry that stays until the process restarts, so memory grows "

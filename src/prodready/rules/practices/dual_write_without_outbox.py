@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
-from prodready.analysis.project.effects import DualWrite, Effects, Reach
+from prodready.analysis.project.effects import DualWrite, Effects
+from prodready.analysis.project.order import effect_order
 from prodready.analysis.project.profile import service_profile
-from prodready.analysis.walk import iter_body
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Practice, Severity
@@ -82,34 +81,31 @@ _VERBS = {
 }
 
 
-def _line_toward(node: ast.AST, reach: Reach) -> int | None:
-    """The line in the function where the call that leads to `reach` is made."""
-    wanted = (reach.path[1] if len(reach.path) > 1 else reach.effect.call).rsplit(".", 1)[-1]
-    for inner in iter_body(node):  # type: ignore[arg-type]
-        if isinstance(inner, ast.Call):
-            func = inner.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name == wanted or (wanted == "__init__" and name == reach.path[1].split(".")[-2]):
-                return inner.lineno
-    return None
-
-
-def _message(flow: DualWrite, ctx: ProjectContext) -> str:
+def _finding(flow: DualWrite, ctx: ProjectContext) -> Finding:
     commit = f"commits{flow.commit.via}"
     verb = _VERBS.get(flow.write.effect.kind, "calls")
     write = f"{verb} {flow.write.effect.label}{flow.write.via}"
     parsed = ctx.file(flow.function.evidence.path)
     node = def_at(parsed, flow.function.evidence.line) if parsed is not None else None
-    first, second = commit, write
-    if node is not None:
-        commit_at, write_at = _line_toward(node, flow.commit), _line_toward(node, flow.write)
-        if commit_at and write_at and write_at < commit_at:
-            first, second = write, commit
-    name = flow.function.name.rsplit(".", 1)[-1]
-    return (
-        f"`{name}` {first}, then {second}: a failure between them leaves the database and "
-        "the external system disagreeing"
+    order = (
+        effect_order(
+            node,
+            (flow.commit.path, flow.commit.effect.call),
+            (flow.write.path, flow.write.effect.call),
+            parsed.semantic.qualified_name,
+        )
+        if node is not None and parsed is not None
+        else None
     )
+    name = flow.function.name.rsplit(".", 1)[-1]
+    risk = "a failure between them leaves the database and the external system disagreeing"
+    if order is None or not order.first:
+        text = f"`{name}` {commit} and {write} in one flow (order not read): {risk}"
+        return ctx.finding_at(flow.function.evidence, text, confidence=Confidence.LOW)
+    first, second = (commit, write) if order.first == "commit" else (write, commit)
+    sure = None if order.how == "statement" else Confidence.LOW
+    text = f"`{name}` {first}, then {second}: {risk}"
+    return ctx.finding_at(flow.function.evidence, text, confidence=sure)
 
 
 @project_rule(META)
@@ -120,4 +116,4 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     if any("outbox" in table.name.lower() for table in project.model.schema.tables):
         return
     for flow in Effects(project).dual_writes:
-        yield ctx.finding_at(flow.function.evidence, _message(flow, ctx))
+        yield _finding(flow, ctx)

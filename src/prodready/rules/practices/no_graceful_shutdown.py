@@ -25,7 +25,11 @@ META = RuleMeta(
         "`loop.add_signal_handler`, no web server serving the same app); or "
         "SIGTERM is handled but long-lived clients (the SQLAlchemy engine, an httpx / aiohttp "
         "client, a Redis client, an asyncpg pool) are never closed: no `dispose()` / "
-        "`aclose()` / `close()` in a shutdown hook, lifespan or `finally`."
+        "`aclose()` / `close()` in a shutdown hook, lifespan or `finally`; or a background "
+        "task started at startup that loops until stopped (`self._task = asyncio.create_task("
+        "self._poll())`) is never cancelled and awaited (`task.cancel()` then `await task`, "
+        "`gather(*tasks, return_exceptions=True)`). Tasks of an `asyncio.TaskGroup`, aiojobs, "
+        "APScheduler or PTB's `application.create_task` are stopped by their owner."
     ),
     why=(
         "Docker, Kubernetes and systemd stop a service with SIGTERM, then SIGKILL after a "
@@ -92,6 +96,16 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             entry.evidence,
             f"{how}, and nothing else handles SIGTERM: a stop kills in-flight updates and "
             "skips the shutdown hooks",
+        )
+    for task in () if state.unhandled else state.loose_tasks:
+        spawn = task.spawn
+        done = "is cancelled but never awaited" if task.cancelled else "is never cancelled"
+        yield ctx.finding_at(
+            spawn.evidence,
+            f"background task `{spawn.kept[0]}` (running `{spawn.runs}()`, a loop until "
+            f"stopped) {done} on shutdown: it keeps running while the clients close and is "
+            "cut at an arbitrary await when the loop ends",
+            severity=Severity.MINOR,
         )
     if state.unclosed and not state.unhandled:
         first = state.unclosed[0]
