@@ -30,6 +30,27 @@ async def two_posts(session, client, panel):
     await client.post("/b")
 
 
+async def one_provider_each(session, user, provider):
+    if provider == "panel":
+        await create_user(user)
+    elif provider == "local":
+        await save_order(session, user)
+
+
+async def one_provider_each_returning(session, user, provider):
+    if provider == "panel":
+        await create_user(user)
+        return
+    if provider == "local":
+        await save_order(session, user)
+
+
+async def both_after_a_branch(session, user, provider):
+    if provider == "panel":
+        await create_user(user)
+    await save_order(session, user)
+
+
 async def by_reference(session, run):
     await run(create_user)
     await session.commit()
@@ -60,3 +81,10 @@ def test_calls_of_one_name_on_different_callees_are_a_guess() -> None:
 
 def test_a_call_not_found_leaves_the_order_unknown() -> None:
     assert _order("by_reference", _COMMIT, _WRITE_VIA) == ("", "unknown")
+
+
+def test_calls_in_different_branches_are_exclusive() -> None:
+    commit = (("app.flow.f", "app.repo.save_order"), "*.commit")
+    assert _order("one_provider_each", commit, _WRITE_VIA) == ("", "exclusive")
+    assert _order("one_provider_each_returning", commit, _WRITE_VIA) == ("", "exclusive")
+    assert _order("both_after_a_branch", commit, _WRITE_VIA) == ("write", "statement")

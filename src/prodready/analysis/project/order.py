@@ -10,7 +10,9 @@ order): the call whose resolved name is that callee, or the direct call of the e
   is read from the code;
 - "name": at least one found only by its last name among calls of different callees of that
   name (`client.post`, `self.http.post`; the first one is taken) — a guess;
-- "unknown": one of the calls is not found (called by reference, through a decorator...).
+- "unknown": one of the calls is not found (called by reference, through a decorator...);
+- "exclusive": the two calls sit in different branches of one `if` / `elif` / `match` (one
+  payment provider's branch commits, another's calls out): no run does both.
 """
 
 from __future__ import annotations
@@ -42,20 +44,67 @@ def _target(path: Sequence[str], call: str) -> str:
     return target.rsplit(".", 1)[0] if target.endswith(".__init__") else target
 
 
-def _position(
+def _candidates(
     calls: list[tuple[ast.Call, str, str]], target: str, direct: bool
-) -> tuple[tuple[int, int] | None, bool]:
-    """(position of the first call that starts the chain, whether that call is surely the
-    one: resolved to the target, the same callee each time, or the effect itself - `direct`,
-    where every `.commit()` is a commit)."""
+) -> tuple[list[ast.Call], bool]:
+    """(the calls that may start the chain, in source order, whether they surely are: resolved
+    to the target, the same callee each time, or the effect itself - `direct`, where every
+    `.commit()` is a commit)."""
     short = _short(target)
     named = [(c, q) for c, name, q in calls if name == short]
     exact = [c for c, q in named if q and (q == target or target.endswith(f".{q}"))]
-    chosen = exact[0] if exact else (named[0][0] if named else None)
-    if chosen is None:
-        return None, False
     alike = len({ast.unparse(c.func) for c, _ in named}) == 1  # `self.repo.save` each time
-    return (chosen.lineno, chosen.col_offset), bool(exact) or alike or direct
+    chosen = exact or [c for c, _ in named]
+    return chosen, bool(exact) or alike or direct
+
+
+Branch = tuple[tuple[int, str], ...]
+
+
+def _branches(function: FunctionNode) -> dict[int, Branch]:
+    """id(node) -> the branches of `if` / `match` statements it sits in, as (id of the
+    statement, which branch); nested functions and classes are not entered. What follows an
+    `if` whose body ends in `return` / `raise` is that `if`'s other branch (`if provider ==
+    "a": ...; return` then `if provider == "b": ...`)."""
+    found: dict[int, Branch] = {}
+    stack: list[tuple[ast.AST, Branch]] = []
+
+    def push_block(statements: list[ast.stmt], path: Branch) -> None:
+        for statement in statements:
+            stack.append((statement, path))
+            if isinstance(statement, ast.If) and not statement.orelse and _ends(statement.body):
+                path = (*path, (id(statement), "else"))
+
+    push_block(function.body, ())
+    while stack:
+        node, path = stack.pop()
+        found[id(node)] = path
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        if isinstance(node, ast.If):
+            stack.append((node.test, path))
+            push_block(node.body, (*path, (id(node), "body")))
+            push_block(node.orelse, (*path, (id(node), "else")))
+        elif isinstance(node, ast.Match):
+            stack.append((node.subject, path))
+            stack.extend((c, (*path, (id(node), str(i)))) for i, c in enumerate(node.cases))
+        else:
+            for value in (v for _, v in ast.iter_fields(node)):
+                if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                    push_block(value, path)
+                else:
+                    items = value if isinstance(value, list) else [value]
+                    stack.extend((item, path) for item in items if isinstance(item, ast.AST))
+    return found
+
+
+def _ends(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], ast.Return | ast.Raise)
+
+
+def _exclusive(first: Branch, second: Branch) -> bool:
+    taken = dict(first)
+    return any(statement in taken and taken[statement] != arm for statement, arm in second)
 
 
 def effect_order(
@@ -72,9 +121,24 @@ def effect_order(
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             calls.append((node, name, qualified(func) or ""))
-    commit_at, commit_sure = _position(calls, _target(*commit), len(commit[0]) < 2)
-    write_at, write_sure = _position(calls, _target(*write), len(write[0]) < 2)
-    if commit_at is None or write_at is None or commit_at == write_at:
+    commits, commit_sure = _candidates(calls, _target(*commit), len(commit[0]) < 2)
+    writes, write_sure = _candidates(calls, _target(*write), len(write[0]) < 2)
+    if not commits or not writes:
         return Order("", "unknown")
-    first = "commit" if commit_at < write_at else "write"
+    branches = _branches(function)
+    pairs = [
+        (c, w)
+        for c in commits
+        for w in writes
+        if c is not w and not _exclusive(branches.get(id(c), ()), branches.get(id(w), ()))
+    ]
+    if not pairs:
+        same = any(c is w for c in commits for w in writes)
+        return Order("", "unknown" if same else "exclusive")
+    commit_call, write_call = min(pairs, key=lambda p: (_at(p[0]), _at(p[1])))
+    first = "commit" if _at(commit_call) < _at(write_call) else "write"
     return Order(first, "statement" if commit_sure and write_sure else "name")
+
+
+def _at(call: ast.Call) -> tuple[int, int]:
+    return (call.lineno, call.col_offset)

@@ -81,7 +81,7 @@ _VERBS = {
 }
 
 
-def _finding(flow: DualWrite, ctx: ProjectContext) -> Finding:
+def _finding(flow: DualWrite, ctx: ProjectContext) -> Finding | None:
     commit = f"commits{flow.commit.via}"
     verb = _VERBS.get(flow.write.effect.kind, "calls")
     write = f"{verb} {flow.write.effect.label}{flow.write.via}"
@@ -97,6 +97,8 @@ def _finding(flow: DualWrite, ctx: ProjectContext) -> Finding:
         if node is not None and parsed is not None
         else None
     )
+    if order is not None and order.how == "exclusive":
+        return None  # one branch commits, another calls out: no run does both
     name = flow.function.name.rsplit(".", 1)[-1]
     risk = "a failure between them leaves the database and the external system disagreeing"
     if order is None or not order.first:
@@ -116,4 +118,6 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     if any("outbox" in table.name.lower() for table in project.model.schema.tables):
         return
     for flow in Effects(project).dual_writes:
-        yield _finding(flow, ctx)
+        found = _finding(flow, ctx)
+        if found is not None:
+            yield found
