@@ -351,3 +351,16 @@ def test_api_route_methods_add_api_route_and_exception_handlers_mapping() -> Non
         Hook("shutdown", "fastapi", "app.factory.disconnect", E(13)),
         Hook("exception-handler", "fastapi", "app.errors.on_http_error", E(16), on="Exception"),
     )
+
+
+def test_a_path_joined_with_plus_reads_as_written() -> None:
+    parsed = parse_file(
+        "from fastapi import FastAPI\n"
+        "app = FastAPI()\n"
+        "@app.post('/app' + BOT_PATH)\n"
+        "async def updates(update: dict) -> None: ...\n",
+        "api.main",
+        "api/main.py",
+    )
+    [route] = web.extract(parsed).routes
+    assert route.path == "/app{BOT_PATH}"

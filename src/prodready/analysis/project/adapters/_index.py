@@ -174,7 +174,8 @@ class Index:
 
     def path_text(self, expr: ast.AST | None) -> str:
         """A path as written: a literal or module constant as is, an f-string with its
-        holes in braces ("/webhook/{BOT_TOKEN}"), anything else as "{expression}"."""
+        holes in braces ("/webhook/{BOT_TOKEN}"), a `+` of such parts joined ("/app{BOT_PATH}"),
+        anything else as "{expression}"."""
         if expr is None:
             return ""
         if isinstance(expr, ast.Name) and not _SECRET_NAME.search(expr.id):
@@ -188,6 +189,8 @@ class Index:
                 else "{" + text(getattr(part, "value", part)) + "}"
                 for part in expr.values
             )
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return self.path_text(expr.left) + self.path_text(expr.right)  # "/app" + BOT_PATH
         return "{" + text(expr) + "}"
 
     def mentions_token(self, expr: ast.AST | None) -> bool:
