@@ -190,7 +190,14 @@ class Index:
                 for part in expr.values
             )
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-            return self.path_text(expr.left) + self.path_text(expr.right)  # "/app" + BOT_PATH
+            parts: list[ast.expr] = []  # "/app" + BOT_PATH, flattened without recursion
+            left: ast.expr = expr
+            while isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add):
+                parts.append(left.right)
+                left = left.left
+            if len(parts) < _MAX_JOINED:
+                parts.append(left)
+                return "".join(self.path_text(part) for part in reversed(parts))
         return "{" + text(expr) + "}"
 
     def mentions_token(self, expr: ast.AST | None) -> bool:
@@ -205,6 +212,9 @@ class Index:
                 if value is not None:
                     texts.append(text(value, 400))
         return any(token_in_path(written) for written in texts)
+
+
+_MAX_JOINED = 8  # parts of a path joined with `+`; beyond that it is not a path
 
 
 def build_index(parsed: ParsedFile) -> Index:
