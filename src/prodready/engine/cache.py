@@ -18,7 +18,7 @@ from pathlib import Path
 from prodready import __version__
 from prodready.engine.analyse import FileAnalysis
 
-CACHE_FORMAT = "2"  # 2: file facts gained lifecycle and structure fields
+CACHE_FORMAT = "3"  # 2: lifecycle and structure fields; 3: functions' returns_row, rewrites_row
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from prodready.analysis.names import dotted_name
 from prodready.analysis.project.build import Project
+from prodready.analysis.project.graph import targets
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.source import ParsedFile, ParsedFiles
 from prodready.analysis.walk import iter_body, iter_statements
@@ -74,6 +75,7 @@ class Code:
     files: ParsedFiles
     _suffixes: dict[str, str] | None = None
     _callers: dict[str, list[str]] | None = None
+    _short: dict[str, list[str]] | None = None
 
     def body(self, name: str) -> Body | None:
         """The function `name` of the call graph, read from its file; None when unknown."""
@@ -126,6 +128,22 @@ class Code:
         found += self._unlinked(name)
         found += self._by_reference(body)
         return list(dict.fromkeys(found))
+
+    def resolve(self, call: str) -> str | None:
+        """The project function a callee name (as `calls.extract` writes it) denotes: linked
+        as the call graph links it, or by a unique dotted suffix (see `_unlinked`)."""
+        if self._short is None:
+            self._short = {}
+            for function in self.project.calls.functions:
+                self._short.setdefault(function.rsplit(".", 1)[-1], []).append(function)
+        found = next(iter(targets(self.project.calls, [call], self._short)), None)
+        if found is not None or call.startswith("*."):
+            return found
+        if self._suffixes is None:
+            self._suffixes = _by_suffix(self.project.calls.functions)
+        parts = call.split(".")
+        suffixes = (self._suffixes.get(".".join(parts[cut:])) for cut in range(1, len(parts) - 1))
+        return next((suffix for suffix in suffixes if suffix is not None), None)
 
     def _unlinked(self, name: str) -> Iterator[str]:
         """Calls the call graph left unlinked, found by a unique dotted suffix: the imports
