@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 
 from prodready.analysis.dataflow import self_updates
 from prodready.analysis.names import dotted_name
-from prodready.analysis.orm import persists, returned_load
+from prodready.analysis.orm import (
+    LoadedRows,
+    local_assignments,
+    module_loaders,
+    persists,
+    returned_load,
+)
 from prodready.analysis.project.model import (
     ClassInfo,
     Evidence,
@@ -198,6 +204,7 @@ def extract(parsed: ParsedFile) -> FileFacts:
                 ]
                 decorators = parsed.semantic.decorator_names(node)
                 load = returned_load(node)
+                rewrites = any(True for _ in self_updates(node)) and persists(node)
                 functions.append(
                     FunctionInfo(
                         name=name,
@@ -206,7 +213,8 @@ def extract(parsed: ParsedFile) -> FileFacts:
                         calls=tuple(dict.fromkeys(calls)),
                         decorators=decorators,
                         returns_row=RowSource(load.model, load.locked) if load else None,
-                        rewrites_row=any(True for _ in self_updates(node)) and persists(node),
+                        rewrites_row=rewrites,
+                        loads_row=rewrites and _loads_row(node, parsed.tree),
                     )
                 )
                 stack.append((node, name, None))
@@ -219,6 +227,11 @@ def extract(parsed: ParsedFile) -> FileFacts:
         classes=tuple(classes),
         module_calls=_module_calls(parsed.tree, resolver),
     )
+
+
+def _loads_row(function: ast.FunctionDef | ast.AsyncFunctionDef, module: ast.Module) -> bool:
+    values = local_assignments(function)
+    return LoadedRows.of(function, values, module_loaders(module)).loads_any
 
 
 def _module_calls(tree: ast.Module, resolver: _Resolver) -> tuple[str, ...]:

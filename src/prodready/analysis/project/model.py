@@ -319,7 +319,8 @@ class FunctionInfo:
     class's attributes or the annotations of parameters and locals tell, else "*.<attr>".
     returns_row: the row every `return` gives back when each is a query's ORM object (a
     repository's `get_by_user`); rewrites_row: the body writes a local object's column from
-    its own value (`user.balance -= price`) and commits or adds to a session."""
+    its own value (`user.balance -= price`) and commits or adds to a session; loads_row: (of
+    such a function) its body loads a row itself or through a loader of its own module."""
 
     name: str
     evidence: Evidence
@@ -328,6 +329,7 @@ class FunctionInfo:
     decorators: tuple[str, ...] = ()
     returns_row: RowSource | None = None
     rewrites_row: bool = False
+    loads_row: bool = False
 
 
 @dataclass(frozen=True, slots=True)

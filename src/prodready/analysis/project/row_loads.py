@@ -14,10 +14,25 @@ import re
 from prodready.analysis.orm import Remote, RowLoad
 from prodready.analysis.project.bodies import Body, Code
 from prodready.analysis.project.calls import callee_names
+from prodready.analysis.project.model import FunctionInfo
 
 # An untyped receiver's method linked by its name alone: `get`, `first`, `fetch` are also
 # dict, cache and HTTP-client methods, so only a compound name (`get_by_user`) is trusted.
 _GENERIC = re.compile(r"^_*[a-z]+$")
+
+
+def may_rewrite_a_row(code: Code, info: FunctionInfo) -> bool:
+    """The function writes a column from its own value and persists it (`rewrites_row`), and
+    loads a row itself or calls a project function that returns one — known from the file
+    facts, so no other function's file is read."""
+    if not info.rewrites_row:
+        return False
+    functions = code.project.calls.functions
+    return info.loads_row or any(
+        (target := code.resolve(call)) is not None and functions[target].returns_row is not None
+        for call in info.calls
+        if not (call.startswith("*.") and _GENERIC.match(call[2:]))
+    )
 
 
 def remote_loads(code: Code, body: Body) -> Remote:

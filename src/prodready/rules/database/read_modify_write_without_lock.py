@@ -18,7 +18,7 @@ from prodready.analysis.orm import (
 )
 from prodready.analysis.orm import commits as commits_here
 from prodready.analysis.project.bodies import Body, Code
-from prodready.analysis.project.row_loads import remote_loads
+from prodready.analysis.project.row_loads import may_rewrite_a_row, remote_loads
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -106,7 +106,7 @@ _TALLY = re.compile(r"(^|_)(views?|clicks?|visits?|impressions?|seen|opens?)(_|$
 def check(ctx: ProjectContext) -> Iterator[Finding]:
     code = Code(ctx.project, ctx.files)
     for info in ctx.project.calls.functions.values():
-        body = code.body(info.name) if info.rewrites_row else None
+        body = code.body(info.name) if may_rewrite_a_row(code, info) else None
         if body is not None:
             yield from _check(body, remote_loads(code, body), ctx)
 
