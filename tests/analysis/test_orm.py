@@ -197,3 +197,51 @@ def test_module_loaders_keep_functions_that_return_unlocked_or_locked_rows() -> 
     loaders = orm.module_loaders(module)
     assert set(loaders) == {"get_user", "locked"}
     assert not loaders["get_user"].locked and loaders["locked"].locked
+
+
+def test_loaded_rows_skip_a_sibling_branch_and_unpacked_rebinding() -> None:
+    function = _function(
+        "async def f(session, uid):\n"  # 1
+        "    sub = await session.get(Sub, uid)\n"  # 2
+        "    if sub is None:\n"  # 3
+        "        sub = Sub(uid=uid)\n"  # 4
+        "    else:\n"  # 5
+        "        sub.days += 1\n"  # 6
+        "    sub, other = await pair(session)\n"  # 7
+        "    sub.days += 1\n"  # 8
+    )
+    rows = orm.LoadedRows.of(function, orm.local_assignments(function))
+    update = next(n for n in ast.walk(function) if isinstance(n, ast.AugAssign) and n.lineno == 6)
+    assert rows.at("sub", 6) is None  # without the statement: the last binding (line 4)
+    found = rows.at("sub", 6, update)
+    assert found is not None and found[0] == 2
+    assert rows.at("sub", 8) is None
+
+
+def test_remote_loads_are_asked_for_calls_no_local_rule_knows() -> None:
+    function = _function(
+        "async def f(repo, uid):\n"
+        "    sub = await repo.get_by_user(uid)\n"
+        "    other = await repo.other(uid)\n"
+    )
+    asked: list[str] = []
+
+    def remote(call: ast.Call) -> orm.RowLoad | None:
+        asked.append(ast.unparse(call.func))
+        return orm.RowLoad("Sub", False, call) if asked[-1].endswith("get_by_user") else None
+
+    rows = orm.LoadedRows.of(function, orm.local_assignments(function), remote=remote)
+    assert asked == ["repo.get_by_user", "repo.other"]
+    found = rows.at("sub", 3)
+    assert found is not None and found[1].model == "Sub"
+    assert rows.at("other", 4) is None
+
+
+def test_returned_load() -> None:
+    function = _function(
+        "async def by_user(session, uid):\n"
+        "    result = await session.execute(select(Sub).where(Sub.uid == uid))\n"
+        "    return result.scalar_one_or_none()\n"
+    )
+    load = orm.returned_load(function)
+    assert load is not None and load.model == "Sub" and not load.locked

@@ -53,3 +53,24 @@ def test_parameters_loops_and_with_targets() -> None:
 def test_a_later_binding_does_not_reach_back() -> None:
     function = _function("async def f():\n    use(x)\n    x = 1\n")
     assert Bindings.of(function).reaching("x", _line(function, 2)) is None
+
+
+def test_exclusive_branches_of_one_if() -> None:
+    function = _function(
+        "async def f(session, uid):\n"  # 1
+        "    sub = await load(uid)\n"  # 2
+        "    if sub is None:\n"  # 3
+        "        sub = Sub(uid=uid)\n"  # 4
+        "    elif sub.paused:\n"  # 5
+        "        sub.days += 1\n"  # 6
+        "    else:\n"  # 7
+        "        sub.days += 2\n"  # 8
+        "    sub.seen = 1\n"  # 9
+    )
+    bindings = Bindings.of(function)
+    fresh = _line(function, 4)
+    assert bindings.exclusive(fresh, _line(function, 6))
+    assert bindings.exclusive(_line(function, 8), fresh)
+    assert bindings.exclusive(_line(function, 6), _line(function, 8))
+    assert not bindings.exclusive(fresh, _line(function, 9))
+    assert not bindings.exclusive(_line(function, 2), _line(function, 8))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from prodready.analysis.names import dotted_name
+from prodready.analysis.reaching import Bindings
 from prodready.analysis.semantic import FunctionNode, SemanticModel
 from prodready.analysis.walk import iter_body, iter_subtree
 
@@ -330,8 +331,13 @@ def _helper_load(expr: ast.expr, loaders: Loaders) -> RowLoad | None:
     return RowLoad(found.model, found.locked, node) if found is not None else None
 
 
-def _returned_load(function: FunctionNode) -> RowLoad | None:
-    """The row every `return <value>` of the function gives back, when all are loads."""
+def returned_load(function: FunctionNode) -> RowLoad | None:
+    """The row every `return <value>` of the function gives back, when all are loads
+    (computed once per function)."""
+    return _memo(function, "returned", lambda: (_returned(function),))[0]
+
+
+def _returned(function: FunctionNode) -> RowLoad | None:
     values = local_assignments(function)
     returned = [
         n.value
@@ -367,7 +373,7 @@ def _loaders(module: ast.Module) -> dict[str, RowLoad]:
         if isinstance(node, ast.ClassDef):
             stack.extend(node.body)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            load = _returned_load(node)
+            load = returned_load(node)
             found[node.name] = load if found.get(node.name, load) == load else None
     return {name: load for name, load in found.items() if load is not None}
 
@@ -380,6 +386,10 @@ def _is_none(node: ast.AST) -> bool:
 class _Event:
     line: int
     load: RowLoad | None
+    node: ast.AST
+
+
+Remote = Callable[[ast.Call], RowLoad | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,47 +399,76 @@ class LoadedRows:
     something else; `await session.refresh(user, with_for_update=True)` locks it."""
 
     events: Mapping[str, Sequence[_Event]]
+    function: FunctionNode
 
     @classmethod
     def of(
-        cls, function: FunctionNode, values: Values, loaders: Loaders = _NO_LOADERS
+        cls,
+        function: FunctionNode,
+        values: Values,
+        loaders: Loaders = _NO_LOADERS,
+        remote: Remote | None = None,
     ) -> LoadedRows:
-        """`loaders`: functions of the module that return a loaded row (`module_loaders`)."""
-        return _memo(function, "rows", lambda: cls._build(function, values, loaders))
+        """`loaders`: functions of the module that return a loaded row (`module_loaders`);
+        `remote`: the row a call to a function of another module returns (the project's
+        call graph), when known."""
+        key = "rows" if remote is None else "rows_remote"
+        return _memo(function, key, lambda: cls._build(function, values, loaders, remote))
 
     @classmethod
-    def _build(cls, function: FunctionNode, values: Values, loaders: Loaders) -> LoadedRows:
+    def _build(
+        cls, function: FunctionNode, values: Values, loaders: Loaders, remote: Remote | None
+    ) -> LoadedRows:
         events: dict[str, list[_Event]] = {}
         for node in iter_body(function):
             if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 load = row_load(node.value, values) or _helper_load(node.value, loaders)
+                called = _unawait(node.value)
+                if load is None and remote is not None and isinstance(called, ast.Call):
+                    load = remote(called)
                 for target in targets:
                     if isinstance(target, ast.Name):
-                        events.setdefault(target.id, []).append(_Event(node.lineno, load))
+                        events.setdefault(target.id, []).append(_Event(node.lineno, load, node))
+                    else:  # `source, target = ...` binds the names to something else
+                        _rebind(events, target, node)
             elif isinstance(node, ast.For | ast.AsyncFor) and isinstance(node.target, ast.Name):
                 each = rows_load(node.iter, values)
-                events.setdefault(node.target.id, []).append(_Event(node.lineno, each))
+                events.setdefault(node.target.id, []).append(_Event(node.lineno, each, node))
+            elif isinstance(node, ast.For | ast.AsyncFor):
+                _rebind(events, node.target, node)
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                _rebind(events, node.optional_vars, node.context_expr)
             elif isinstance(node, ast.Call) and _refresh_locks(node):
                 name = node.args[0].id  # type: ignore[attr-defined]
                 locked = RowLoad("", True, node)
-                events.setdefault(name, []).append(_Event(node.lineno, locked))
-        return cls(events)
+                events.setdefault(name, []).append(_Event(node.lineno, locked, node))
+        return cls(events, function)
 
     @property
     def loads_any(self) -> bool:
         return any(event.load for events in self.events.values() for event in events)
 
-    def at(self, name: str, line: int) -> tuple[int, RowLoad] | None:
+    def at(self, name: str, line: int, where: ast.AST | None = None) -> tuple[int, RowLoad] | None:
         """(line of the load, the load) for the row `name` holds at `line` — its binding on
-        the last earlier line — when that binding loaded a row; else None."""
-        current: _Event | None = None
-        for event in self.events.get(name, ()):
-            if event.line < line:
-                current = event
+        the last earlier line, skipping one in the other branch of an `if` than `where` (the
+        statement that uses it) — when that binding loaded a row; else None."""
+        earlier = [event for event in self.events.get(name, ()) if event.line < line]
+        if where is not None and len(earlier) > 1:
+            bindings = _memo(self.function, "bindings", lambda: Bindings.of(self.function))
+            earlier = [e for e in earlier if not bindings.exclusive(e.node, where)]
+        current = earlier[-1] if earlier else None
         if current is None or current.load is None:
             return None
         return current.line, current.load
+
+
+def _rebind(events: dict[str, list[_Event]], target: ast.expr, node: ast.AST) -> None:
+    """The plain names of an unpacking target now hold something not known to be a row."""
+    line = getattr(node, "lineno", 0)
+    for name in iter_subtree(target):
+        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
+            events.setdefault(name.id, []).append(_Event(line, None, node))
 
 
 def _refresh_locks(call: ast.Call) -> bool:

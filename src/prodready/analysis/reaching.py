@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.walk import iter_body
@@ -113,3 +114,21 @@ class Bindings:
             if any(id(item) in around for item in block):
                 best = binding if best is None or binding.line >= best.line else best
         return best
+
+    def exclusive(self, first: ast.AST, second: ast.AST) -> bool:
+        """True when the two nodes sit in different branches of one `if` (the body and the
+        `else` / `elif`): one run of the function never executes both."""
+        chain = [first, *self.ancestors(first)]
+        child_of = {id(parent): child for child, parent in pairwise(chain)}
+        for child, parent in pairwise([second, *self.ancestors(second)]):
+            mine = child_of.get(id(parent))
+            if mine is not None and isinstance(parent, ast.If) and mine is not child:
+                body, orelse = parent.body, parent.orelse
+                return (_in(mine, body) and _in(child, orelse)) or (
+                    _in(mine, orelse) and _in(child, body)
+                )
+        return False
+
+
+def _in(node: ast.AST, block: list[ast.stmt]) -> bool:
+    return any(item is node for item in block)

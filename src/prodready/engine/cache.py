@@ -18,7 +18,7 @@ from pathlib import Path
 from prodready import __version__
 from prodready.engine.analyse import FileAnalysis
 
-CACHE_FORMAT = "3"  # 2: lifecycle and structure fields; 3: background task facts
+CACHE_FORMAT = "4"  # 2: lifecycle and structure fields; 3: background task facts; 4: returns_row
 
 
 @dataclass(frozen=True, slots=True)

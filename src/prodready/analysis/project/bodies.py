@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from prodready.analysis.names import dotted_name
 from prodready.analysis.project.build import Project
+from prodready.analysis.project.graph import targets
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.source import ParsedFile, ParsedFiles
 from prodready.analysis.walk import iter_body, iter_statements
@@ -73,6 +74,7 @@ class Code:
     project: Project
     files: ParsedFiles
     _callers: dict[str, list[str]] | None = None
+    _short: dict[str, list[str]] | None = None
 
     def body(self, name: str) -> Body | None:
         """The function `name` of the call graph, read from its file; None when unknown."""
@@ -123,6 +125,15 @@ class Code:
         found = list(self.project.calls.callees(name))
         found += self._by_reference(body)
         return list(dict.fromkeys(found))
+
+    def resolve(self, call: str) -> str | None:
+        """The project function a callee name (as `calls.extract` writes it) denotes, linked
+        as the call graph links it."""
+        if self._short is None:
+            self._short = {}
+            for function in self.project.calls.functions:
+                self._short.setdefault(function.rsplit(".", 1)[-1], []).append(function)
+        return next(iter(targets(self.project.calls, [call], self._short)), None)
 
     def _by_reference(self, body: Body) -> Iterator[str]:
         """Project functions `body` hands to a task runner by reference (not by a call)."""

@@ -5,8 +5,22 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from prodready.analysis.dataflow import self_updates
 from prodready.analysis.names import dotted_name
-from prodready.analysis.project.model import ClassInfo, Evidence, FileFacts, FunctionInfo
+from prodready.analysis.orm import (
+    LoadedRows,
+    local_assignments,
+    module_loaders,
+    persists,
+    returned_load,
+)
+from prodready.analysis.project.model import (
+    ClassInfo,
+    Evidence,
+    FileFacts,
+    FunctionInfo,
+    RowSource,
+)
 from prodready.analysis.source import ParsedFile
 from prodready.analysis.walk import iter_body, iter_subtree
 
@@ -140,14 +154,34 @@ def _class_info(node: ast.ClassDef, qualname: str, resolver: _Resolver, path: st
     )
 
 
+def _module_resolver(parsed: ParsedFile) -> _Resolver:
+    resolver = _Resolver(parsed)
+    for statement in parsed.tree.body:
+        if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
+            resolver.local_defs[statement.name] = f"{parsed.source.module}.{statement.name}"
+    return resolver
+
+
+def callee_names(
+    parsed: ParsedFile, function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ClassInfo | None
+) -> dict[int, str]:
+    """id(call) -> its callee as `extract` names it (see FunctionInfo.calls), for each call
+    of the function's own body; `owner`: the class of a method."""
+    resolver = _module_resolver(parsed)
+    types = _local_types(function, resolver)
+    return {
+        id(node): callee
+        for node in iter_body(function)
+        if isinstance(node, ast.Call)
+        and (callee := _callee(node, resolver, types, owner)) is not None
+    }
+
+
 def extract(parsed: ParsedFile) -> FileFacts:
     """Functions (with resolved calls) and classes of one module."""
     module = parsed.source.module
     path = parsed.source.path
-    resolver = _Resolver(parsed)
-    for statement in parsed.tree.body:
-        if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
-            resolver.local_defs[statement.name] = f"{module}.{statement.name}"
+    resolver = _module_resolver(parsed)
     functions: list[FunctionInfo] = []
     classes: list[ClassInfo] = []
     stack: list[tuple[ast.AST, str, ClassInfo | None]] = [(parsed.tree, module, None)]
@@ -169,6 +203,8 @@ def extract(parsed: ParsedFile) -> FileFacts:
                     and (callee := _callee(inner, resolver, types, owner)) is not None
                 ]
                 decorators = parsed.semantic.decorator_names(node)
+                load = returned_load(node)
+                rewrites = any(True for _ in self_updates(node)) and persists(node)
                 functions.append(
                     FunctionInfo(
                         name=name,
@@ -176,6 +212,9 @@ def extract(parsed: ParsedFile) -> FileFacts:
                         is_async=isinstance(node, ast.AsyncFunctionDef),
                         calls=tuple(dict.fromkeys(calls)),
                         decorators=decorators,
+                        returns_row=RowSource(load.model, load.locked) if load else None,
+                        rewrites_row=rewrites,
+                        loads_row=rewrites and _loads_row(node, parsed.tree),
                     )
                 )
                 stack.append((node, name, None))
@@ -188,6 +227,11 @@ def extract(parsed: ParsedFile) -> FileFacts:
         classes=tuple(classes),
         module_calls=_module_calls(parsed.tree, resolver),
     )
+
+
+def _loads_row(function: ast.FunctionDef | ast.AsyncFunctionDef, module: ast.Module) -> bool:
+    values = local_assignments(function)
+    return LoadedRows.of(function, values, module_loaders(module)).loads_any
 
 
 def _module_calls(tree: ast.Module, resolver: _Resolver) -> tuple[str, ...]:

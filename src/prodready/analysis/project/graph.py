@@ -83,6 +83,14 @@ def _method(
     return None
 
 
+def targets(
+    graph: CallGraph, calls: Iterable[str], by_short: Mapping[str, list[str]]
+) -> Iterable[str]:
+    """The project functions `calls` (callee names as `calls.extract` writes them) denote,
+    as `CallGraph.build` links them; `by_short`: function names by their last part."""
+    return _targets(calls, graph.functions, graph.classes, by_short)
+
+
 def _targets(
     calls: Iterable[str],
     functions: Mapping[str, FunctionInfo],

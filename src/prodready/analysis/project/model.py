@@ -305,18 +305,34 @@ class Schema:
 
 
 @dataclass(frozen=True, slots=True)
+class RowSource:
+    """The ORM row a function returns: its model as written ("" when unknown) and whether
+    the query that loads it locks it (`with_for_update()`)."""
+
+    model: str
+    locked: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FunctionInfo:
     """A project function for the call graph.
 
     name: "<module>.<function>" or "<module>.<Class>.<method>"; calls: what its own body
     calls (nested defs excluded), resolved to qualified names where the imports, `self`, the
-    class's attributes or the annotations of parameters and locals tell, else "*.<attr>"."""
+    class's attributes or the annotations of parameters and locals tell, else "*.<attr>".
+    returns_row: the row every `return` gives back when each is a query's ORM object (a
+    repository's `get_by_user`); rewrites_row: the body writes a local object's column from
+    its own value (`user.balance -= price`) and commits or adds to a session; loads_row: (of
+    such a function) its body loads a row itself or through a loader of its own module."""
 
     name: str
     evidence: Evidence
     is_async: bool
     calls: tuple[str, ...] = ()
     decorators: tuple[str, ...] = ()
+    returns_row: RowSource | None = None
+    rewrites_row: bool = False
+    loads_row: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,17 +9,20 @@ from collections.abc import Iterator
 from prodready.analysis.dataflow import self_updates
 from prodready.analysis.orm import (
     LoadedRows,
+    Remote,
+    RowLoad,
     local_assignments,
     module_loaders,
     persists,
     serialized_nodes,
 )
 from prodready.analysis.orm import commits as commits_here
-from prodready.analysis.semantic import FunctionNode
+from prodready.analysis.project.bodies import Body, Code
+from prodready.analysis.project.row_loads import may_rewrite_a_row, remote_loads
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
-from prodready.rules.api import FileContext, file_rule
+from prodready.rules.api import ProjectContext, project_rule
 
 META = RuleMeta(
     id="DB001",
@@ -30,9 +33,11 @@ META = RuleMeta(
     confidence=Confidence.MEDIUM,
     what=(
         "In one function a row is loaded with `session.get(...)` / `session.scalar(select(...))`"
-        " / `(await session.execute(select(...))).scalar_one()` without `.with_for_update()`, "
-        "then a column is written from its own value (`user.balance -= price`, `obj.count = "
-        "obj.count + 1`, `sub.expires_at = max(sub.expires_at, now) + period`) and the session "
+        " / `(await session.execute(select(...))).scalar_one()` without `.with_for_update()` — "
+        "directly or through a repository / DAO function in any module that returns such a row "
+        "(`sub = await repo.get_by_user(user_id)`) — then a column is written from its own "
+        "value (`user.balance -= price`, `obj.count = obj.count + 1`, `sub.expires_at = "
+        "max(sub.expires_at, now) + period`) and the session "
         "is committed or flushed. Blocker when the column holds money or stock."
     ),
     why=(
@@ -91,29 +96,47 @@ _MONEY = re.compile(
     r"debt|sum|total)(_|$)",
     re.I,
 )
+_SESSION_READS = frozenset(
+    {"get", "get_one", "scalar", "scalar_one", "scalar_one_or_none", "first", "one", "one_or_none"}
+)
 _TALLY = re.compile(r"(^|_)(views?|clicks?|visits?|impressions?|seen|opens?)(_|$)", re.I)
 
 
-@file_rule(META, on=(ast.FunctionDef, ast.AsyncFunctionDef))
-def check(node: ast.stmt, ctx: FileContext) -> Iterator[Finding]:
-    if not isinstance(node, FunctionNode):
-        return
-    values = local_assignments(node)
-    rows = LoadedRows.of(node, values, module_loaders(ctx.semantic.ancestors[0]))
+@project_rule(META)
+def check(ctx: ProjectContext) -> Iterator[Finding]:
+    code = Code(ctx.project, ctx.files)
+    for info in ctx.project.calls.functions.values():
+        body = code.body(info.name) if may_rewrite_a_row(code, info) else None
+        if body is not None:
+            yield from _check(body, remote_loads(code, body), ctx)
+
+
+def _check(body: Body, remote: Remote, ctx: ProjectContext) -> Iterator[Finding]:
+    node = body.node
+    rows = LoadedRows.of(node, local_assignments(node), module_loaders(body.parsed.tree), remote)
     if not rows.loads_any or not persists(node) or serialized_nodes(node)[0]:
         return
     under_lock, committed = serialized_nodes(node)[1], commits_here(node)
     for update in self_updates(node):
         statement, obj, attr = update.statement, update.obj, update.column
-        found = rows.at(obj, statement.lineno)
+        found = rows.at(obj, statement.lineno, statement)
         if found is None or found[1].locked or id(statement) in under_lock:
             continue
         severity = Severity.BLOCKER if _MONEY.search(attr) else None
         severity = Severity.MAJOR if _TALLY.search(attr) else severity
         yield ctx.finding(
+            body.parsed,
             statement,
-            f"`{obj}.{attr}` is read at line {found[0]} and written from its own value here "
-            "without `with_for_update()`; two concurrent updates lose one",
+            f"`{obj}.{attr}` is read at line {found[0]}{_by(found[1])} and written from its own "
+            "value here without `with_for_update()`; two concurrent updates lose one",
             severity=severity,
             confidence=Confidence.HIGH if committed and severity else None,
         )
+
+
+def _by(load: RowLoad) -> str:
+    """` by `repo.get_by_user()`` when a helper (not the session) loaded the row."""
+    func = load.call.func
+    if isinstance(func, ast.Attribute) and func.attr in _SESSION_READS:
+        return ""
+    return f" by `{ast.unparse(func)}()`"
