@@ -11,6 +11,7 @@ from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Practice, Severity
 from prodready.rules.api import ProjectContext, project_rule
+from prodready.rules.transitions import MONEY_MODELS
 
 META = RuleMeta(
     id="RACE006",
@@ -114,6 +115,9 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             continue
         short = route.function.rsplit(".", 1)[-1]
         for found in event_writes(code, route.function):
+            row = found.write.model or found.write.receiver
+            if route.receives != "payment" and not MONEY_MODELS.search(row):
+                continue  # a webhook of another service (a VPN panel's user status)
             parsed = found.caller.parsed if found.caller else found.body.parsed
             node = found.call if found.call is not None else found.write.node
             key = (parsed.source.path, getattr(node, "lineno", 0))
