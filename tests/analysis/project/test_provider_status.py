@@ -78,3 +78,13 @@ def test_a_setter_called_with_the_event_status_is_reported_at_the_call() -> None
 def test_a_setter_with_a_constant_or_after_a_check_is_not(call: str) -> None:
     body = "    from store import set_status\n" + call
     assert _values(body, {"store": SETTER}) == []
+
+
+def test_an_early_status_set_on_the_event_is_reported() -> None:
+    body = (
+        "    if data['event'] == 'payment.waiting_for_capture':\n"
+        "        payment.status = 'waiting_for_capture'\n"
+        "    elif data['event'] == 'payment.succeeded':\n"
+        "        payment.status = 'succeeded'\n"
+    )
+    assert _values(body) == ["data['event'] == 'payment.waiting_for_capture'"]

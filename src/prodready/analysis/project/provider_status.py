@@ -35,6 +35,8 @@ _REQUEST_READS = frozenset({"json", "post", "form", "loads", "parse_obj", "model
 _ORDERING = re.compile(
     r"created|updated|timestamp|_at\b|_time\b|\btime\b|date|version|sequence|\bseq\b", re.I
 )
+# Statuses a payment passes through before a final one: set again late, they move it back.
+_EARLY = re.compile(r"pending|waiting|processing|created|\bnew\b|hold|authori[sz]|unpaid", re.I)
 _GUARDS = frozenset({"status-check", "conditional-update"})
 _DEPTH = 3
 
@@ -249,7 +251,20 @@ def event_writes(code: Code, route_function: str) -> list[EventWrite]:
                 for caller, call, passed in _setter_calls(body, value, reached):
                     found.append(EventWrite(body, write, passed, caller, call))
                 continue
-            taken = _event_expr(value, body, bindings)
+            taken = _event_expr(value, body, bindings) or _backward_on_event(body, write, bindings)
             if taken:
                 found.append(EventWrite(body, write, taken))
     return found
+
+
+def _backward_on_event(body: Body, write: StateWrite, bindings: Bindings) -> str:
+    """A fixed early status (`pending`, `waiting_for_capture`) set in a branch taken on the
+    event (`if event["event"] == "payment.waiting_for_capture":`): the event's test, or ""."""
+    if not _EARLY.search(write.new):
+        return ""
+    for node in iter_body(body.node):
+        if not isinstance(node, ast.If) or not _event_expr(node.test, body, bindings):
+            continue
+        if any(write.node is n for s in node.body for n in ast.walk(s)):
+            return ast.unparse(node.test)
+    return ""
