@@ -137,8 +137,9 @@ def refund_paths(code: Code) -> list[RefundPath]:
         refunders = set(refund_calls(project))
         entries = [(h.function, h.evidence) for h in project.model.handlers]
         entries += [(r.function, r.evidence) for r in project.model.routes]
+        trusted = Effects(project) if refunders else None  # links by name may be wrong
         for function, evidence in entries:
-            if refunders and any(b.name in refunders for b in code.reach(function, 3)):
+            if trusted is not None and refunders & set(trusted.reachable(function, 3)):
                 found.append(RefundPath(evidence, "refund_star_payment", function))
     for route in project.model.routes:
         if not provider_callback(route):
