@@ -52,6 +52,8 @@ class EventWrite:
     value: str
     caller: Body | None = None
     call: ast.Call | None = None
+    branch: bool = False
+    """The status is fixed, written in a branch taken on the event (`value` is its test)."""
 
 
 def _event_expr(expr: ast.AST, body: Body, bindings: Bindings, depth: int = 0) -> str:
@@ -251,9 +253,10 @@ def event_writes(code: Code, route_function: str) -> list[EventWrite]:
                 for caller, call, passed in _setter_calls(body, value, reached):
                     found.append(EventWrite(body, write, passed, caller, call))
                 continue
-            taken = _event_expr(value, body, bindings) or _backward_on_event(body, write, bindings)
-            if taken:
-                found.append(EventWrite(body, write, taken))
+            taken = _event_expr(value, body, bindings)
+            test = "" if taken else _backward_on_event(body, write, bindings)
+            if taken or test:
+                found.append(EventWrite(body, write, taken or test, branch=bool(test)))
     return found
 
 

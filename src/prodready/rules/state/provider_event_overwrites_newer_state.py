@@ -73,12 +73,10 @@ async def yookassa_webhook(request: Request) -> dict[str, str]:
 Where events carry a time (Stripe's `created`), store it and update only when the event is
 newer; or fetch the object from the provider's API and store its current status.""",
     migration=(
-        "Write down the provider's status graph (which statuses are final: `succeeded`, "
-        "`canceled`, `refunded`) and route every callback through one function that applies "
-        "it with a conditional UPDATE. Add a CHECK constraint on the allowed values and, for "
-        "Stripe, a `last_event_created` column (Alembic `op.add_column`) compared in the "
-        "WHERE clause. Reconcile payments whose stored status disagrees with the provider's "
-        "API once after deploying."
+        "Write down the provider's status graph (which statuses are final) and route every "
+        "callback through one function that applies it with a conditional UPDATE; for Stripe "
+        "add a `last_event_created` column (Alembic `op.add_column`) compared in the WHERE "
+        "clause. Reconcile stored statuses with the provider's API once after deploying."
     ),
     libraries=("sqlalchemy", "alembic", "fastapi"),
     references=(
@@ -92,17 +90,26 @@ newer; or fetch the object from the provider's API and store its current status.
 
 def _message(route: str, found: EventWrite) -> str:
     write = found.write
+    unchecked = "without checking the current status or the event's order"
     if found.call is not None and found.caller is not None:
-        setter = found.body.short
+        caller = found.caller.short
+        via = "" if caller == route else f" (reached from `{route}`)"
         return (
-            f"`{found.caller.short}` (reached from `{route}`) passes the event's status "
-            f"(`{found.value}`) to `{setter}`, which sets `{write.target}` without checking the "
-            "current status or the event's order: a late event overwrites a newer status"
+            f"`{caller}`{via} passes the event's status (`{found.value}`) to "
+            f"`{found.body.short}`, which sets `{write.target}` {unchecked}: a late event "
+            "overwrites a newer status"
+        )
+    shown = f"`{write.target} = {write.new}`"
+    if write.core:
+        shown = f"`update({write.model}).values({write.field}={write.new})`"
+    if found.branch:
+        return (
+            f"{shown} on the event (`{found.value}`, in `{route}`'s flow) {unchecked}: "
+            "retried late, it moves a paid payment back"
         )
     return (
-        f"`{write.target} = {write.new}` takes the status from the provider's event "
-        f"(`{found.value}`, reached from `{route}`) without checking the current status or "
-        "the event's order: a late `pending` overwrites `succeeded`"
+        f"{shown} takes the status from the provider's event (`{found.value}`, in "
+        f"`{route}`'s flow) {unchecked}: a late `pending` overwrites `succeeded`"
     )
 
 
