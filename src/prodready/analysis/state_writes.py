@@ -267,11 +267,11 @@ def _from_parameter(value: ast.expr, at: ast.AST, bindings: Bindings, depth: int
 
 
 def _assignments(
-    function: FunctionNode, scope: _Scope, fields: frozenset[str]
+    function: FunctionNode, scope: _Scope, fields: frozenset[str], any_value: bool = False
 ) -> Iterator[StateWrite]:
     bindings = scope.bindings
     for node in iter_body(function):
-        if not isinstance(node, ast.Assign) or not _value_allowed(node.value):
+        if not isinstance(node, ast.Assign) or not (any_value or _value_allowed(node.value)):
             continue
         for target in node.targets:
             if not isinstance(target, ast.Attribute) or target.attr not in fields:
@@ -401,11 +401,17 @@ def state_writes(
     function: FunctionNode,
     extra_fields: frozenset[str] = frozenset(),
     methods: Mapping[str, FunctionNode] | None = None,
+    *,
+    any_value: bool = False,
 ) -> list[StateWrite]:
     """Every write of a state column in `function`'s own body, in source order. `methods`:
-    the enclosing class's methods, whose return annotations type `self._load(...)`."""
+    the enclosing class's methods, whose return annotations type `self._load(...)`;
+    `any_value`: also writes of values read from a container (`= data["status"]`)."""
     fields = STATE_FIELDS | extra_fields
     returns = {n: _class_name(m.returns) for n, m in (methods or {}).items() if m.returns}
     scope = _Scope(Bindings.of(function), {n: r for n, r in returns.items() if r})
-    found = [*_assignments(function, scope, fields), *_updates(function, fields, scope.bindings)]
+    found = [
+        *_assignments(function, scope, fields, any_value),
+        *_updates(function, fields, scope.bindings),
+    ]
     return sorted(found, key=lambda write: write.line)

@@ -138,7 +138,7 @@ def run_review(
         notes.extend(ruff_outcome.notes)
         if ruff_outcome.notes:
             not_run = {meta.id for meta in upstream}
-        findings = drop_overlaps(findings, {rule.meta.id: rule.meta for rule in selected})
+    findings = drop_overlaps(findings, {rule.meta.id: rule.meta for rule in selected})
     return RawReview(
         root=root,
         files=len(analyses),

@@ -206,7 +206,7 @@ def handles_refunds(code: Code) -> bool:
     return False
 
 
-_REFUNDS = frozenset({"refund_star_payment", "RefundStarPayment", "refundStarPayment"})
+REFUND_CALLS = frozenset({"refund_star_payment", "RefundStarPayment", "refundStarPayment"})
 
 
 def refund_calls(project: Project) -> list[str]:
@@ -215,7 +215,7 @@ def refund_calls(project: Project) -> list[str]:
     return sorted(
         name
         for name, info in project.calls.functions.items()
-        if any(call.rsplit(".", 1)[-1] in _REFUNDS for call in info.calls)
+        if any(call.rsplit(".", 1)[-1] in REFUND_CALLS for call in info.calls)
     )
 
 

@@ -87,6 +87,7 @@ async def cancel(session: AsyncSession, order_id: int) -> None:
         "https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-ROWS",
     ),
     practices=(Practice.DB_STATE_TRANSITIONS,),
+    overlaps=("RACE006",),
 )
 
 
