@@ -284,7 +284,7 @@ def test_payment_callback_rule(
 def test_provider_fields_in_the_body_make_a_post_a_payment_callback() -> None:
     parsed = parse_file(
         """
-        from fastapi import FastAPI, Request
+        from fastapi import FastAPI, Form, Request
         app = FastAPI()
 
         @app.post("/api/confirm")
@@ -296,6 +296,10 @@ def test_provider_fields_in_the_body_make_a_post_a_payment_callback() -> None:
         async def tbank(request: Request):
             data = await request.json()
             return data["TerminalKey"]
+
+        @app.post("/api/fk")
+        async def freekassa(MERCHANT_ORDER_ID: str = Form(), SIGN: str = Form()):
+            return MERCHANT_ORDER_ID
 
         @app.get("/api/result")
         async def page(request: Request):
@@ -312,6 +316,7 @@ def test_provider_fields_in_the_body_make_a_post_a_payment_callback() -> None:
     assert receives == {
         "app.shop.robokassa": "payment",
         "app.shop.tbank": "payment",
+        "app.shop.freekassa": "payment",
         "app.shop.page": "",
         "app.shop.orders": "",
     }

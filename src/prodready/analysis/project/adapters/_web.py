@@ -211,11 +211,14 @@ def is_payment_callback(
 
 
 def reads_provider_fields(index: Index, function: str) -> bool:
-    """The function's body names a field or header only a payment provider's notification
-    carries (`PROVIDER_FIELDS`)."""
+    """The function's body or a parameter (FastAPI `MERCHANT_ORDER_ID: str = Form()`) names
+    a field or header only a payment provider's notification carries (`PROVIDER_FIELDS`)."""
     node = index.defs.get(function)
     if node is None:
         return False
+    args = node.args
+    if any(a.arg in PROVIDER_FIELDS for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)):
+        return True
     return any(isinstance(n, ast.Constant) and n.value in PROVIDER_FIELDS for n in iter_body(node))
 
 
