@@ -483,3 +483,42 @@ def test_nested_handlers_and_partial_callbacks() -> None:
         Handler("aiogram3", "message", "<lambda>", E(13), router="dp"),
     )
     assert facts.hooks == (Hook("error-handler", "aiogram3", "bot.setup.report", E(12)),)
+
+
+def test_negated_payment_filters_are_not_payment_handlers() -> None:
+    parsed = parse_file(
+        """
+        from aiogram import F, Router
+        from aiogram.types import ContentType
+        router = Router()
+
+        @router.message(F.successful_payment.is_(None))
+        async def not_paid_is(message): ...
+
+        @router.message(F.successful_payment == None)
+        async def not_paid_eq(message): ...
+
+        @router.message(~F.successful_payment)
+        async def not_paid_invert(message): ...
+
+        @router.message(F.content_type != ContentType.SUCCESSFUL_PAYMENT)
+        async def not_paid_type(message): ...
+
+        @router.message(F.successful_payment.is_not(None))
+        async def paid_is_not(message): ...
+
+        @router.message(F.successful_payment != None)
+        async def paid_ne(message): ...
+
+        @router.message(F.content_type == ContentType.SUCCESSFUL_PAYMENT)
+        async def paid_type(message): ...
+        """,
+        "app.pay",
+    )
+    kinds = {h.function: h.kinds for h in aiogram.extract(parsed).handlers}
+    assert {f for f, k in kinds.items() if "successful_payment" in k} == {
+        "app.pay.paid_is_not",
+        "app.pay.paid_ne",
+        "app.pay.paid_type",
+    }
+    assert len(kinds) == 7

@@ -260,12 +260,66 @@ def test_handlers_without_routes_are_not_routes() -> None:
         ("/stripe/create-checkout-session", "create_session", "POST", "", False),
         ("/webhook", "telegram_webhook", "POST", "", False),
         ("/lavash/menu", "menu", "POST", "", False),
+        ("/yukassa", "handler", "POST", "", True),
+        ("/ykassa/notify", "handler", "POST", "", True),
+        ("{path}", "SeverpayService.webhook_route", "POST", "", True),
+        ("{path}", "YooKassaWebhookHandler.handle_webhook", "POST", "", True),
+        ("{path}", "tribute_webhook", "POST", "", True),
+        ("/cloudpayments/pay", "on_pay", "POST", "", True),
+        ("/cloudpayments/check", "on_check", "POST", "", True),
+        ("/cloudpayments/pay", "page", "GET", "", False),
+        ("/pay", "on_pay", "POST", "", False),
+        ("/check", "on_check", "POST", "", False),
+        ("/subscription/autopay", "update_autopay", "POST", "", False),
+        ("/balance/payments/{payment_id}/check", "check_status", "POST", "", False),
+        ("/webhook", "PanelWebhookHandler.handle", "POST", "", False),
     ],
 )
 def test_payment_callback_rule(
     path: str, function: str, method: str, extra: str, expected: bool
 ) -> None:
     assert is_payment_callback(path, f"app.{function}", method, extra) is expected
+
+
+def test_provider_fields_in_the_body_make_a_post_a_payment_callback() -> None:
+    parsed = parse_file(
+        """
+        from fastapi import FastAPI, Form, Request
+        app = FastAPI()
+
+        @app.post("/api/confirm")
+        async def robokassa(request: Request):
+            form = await request.form()
+            return form["SignatureValue"]
+
+        @app.post("/api/notify-terminal")
+        async def tbank(request: Request):
+            data = await request.json()
+            return data["TerminalKey"]
+
+        @app.post("/api/fk")
+        async def freekassa(MERCHANT_ORDER_ID: str = Form(), SIGN: str = Form()):
+            return MERCHANT_ORDER_ID
+
+        @app.get("/api/result")
+        async def page(request: Request):
+            return request.query_params["InvId"]
+
+        @app.post("/api/orders")
+        async def orders(request: Request):
+            data = await request.json()
+            return data["order_id"]
+        """,
+        "app.shop",
+    )
+    receives = {r.function: r.receives for r in web.extract(parsed).routes}
+    assert receives == {
+        "app.shop.robokassa": "payment",
+        "app.shop.tbank": "payment",
+        "app.shop.freekassa": "payment",
+        "app.shop.page": "",
+        "app.shop.orders": "",
+    }
 
 
 def test_files_without_a_web_framework_are_not_read() -> None:

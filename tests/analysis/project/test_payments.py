@@ -77,7 +77,7 @@ def test_payment_handlers_skip_negated_filters_and_bail_outs() -> None:
             from aiogram import F, Router
             router = Router()
 
-            @router.message(F.successful_payment.is_(None), F.text)
+            @router.message(F.successful_payment.is_(None))
             async def text(message):
                 ...
 

@@ -23,7 +23,6 @@ from prodready.analysis.source import ParsedFile
 from prodready.analysis.walk import iter_body
 
 _MESSAGE_UPDATES = frozenset({"message", "edited_message", "business_message", "update"})
-_NEGATED = re.compile(r"successful_payment\s*(\.\s*is_\(\s*None\s*\)|==\s*None|is\s+None)")
 INVOICE_CALLS = frozenset(
     {"send_invoice", "create_invoice_link", "answer_invoice", "reply_invoice"}
 )
@@ -67,13 +66,12 @@ _OTHER_CONTENT = re.compile(
 
 
 def is_payment_handler(code: Code, handler: Handler) -> bool:
-    """A message handler that receives `successful_payment`: by its filter (not negated, as
-    `F.successful_payment.is_(None)`), or a catch-all whose body processes it (aiogram 2
-    handlers without `content_types` get text only)."""
+    """A message handler that receives `successful_payment`: by its filter (the adapters leave
+    negated filters such as `F.successful_payment.is_(None)` out of `kinds`), or a catch-all
+    whose body processes it (aiogram 2 handlers without `content_types` get text only)."""
     if handler.update not in _MESSAGE_UPDATES:
         return False
-    negated = any(_NEGATED.search(text) for text in handler.filters)
-    if "successful_payment" in handler.kinds and not negated:
+    if "successful_payment" in handler.kinds:
         return True
     if any(_OTHER_CONTENT.search(text) for text in handler.filters):
         return False

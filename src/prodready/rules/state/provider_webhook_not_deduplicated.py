@@ -20,7 +20,9 @@ META = RuleMeta(
     confidence=Confidence.MEDIUM,
     what=(
         "A payment provider's callback route (YooKassa, Stripe, CryptoBot / Crypto Pay, "
-        "Cryptomus, or any POST named like a payment webhook) reaches code that writes state "
+        "Cryptomus, CloudPayments, Tribute, any POST named like a payment webhook or reading "
+        "a provider's notification fields such as Robokassa's `InvId` / `SignatureValue`) "
+        "reaches code that writes state "
         "— credits a balance, activates a subscription, marks an order paid — and nothing "
         "makes a second delivery of the same event a no-op: no unique constraint or upsert on "
         "the provider's payment / event id, no check of the stored payment's status, no row lock."

@@ -144,15 +144,36 @@ MESSAGE_UPDATES = frozenset(
 )
 
 
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _negation(node: ast.AST) -> bool:
+    """`~x`, `not x`, `x.is_(None)`, `x == None` / `x is None`, `x != y` / `x is not y` (y
+    not None)."""
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.Invert | ast.Not)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr == "is_" and len(node.args) == 1 and _is_none(node.args[0])
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        op, right = node.ops[0], node.comparators[0]
+        if isinstance(op, ast.Eq | ast.Is):
+            return _is_none(right)
+        return isinstance(op, ast.NotEq | ast.IsNot) and not _is_none(right)
+    return False
+
+
 def content_marks(exprs: Iterable[ast.AST]) -> set[str]:
     """Content types a filter asks for: an attribute (`F.successful_payment`,
     `ContentType.SUCCESSFUL_PAYMENT`, `filters.StatusUpdate.WEB_APP_DATA`) or a string
-    ("successful_payment"); not under a negation (`~F.successful_payment`)."""
+    ("successful_payment"); not under a negation, which lets every other message through
+    (`~F.successful_payment`, `F.successful_payment.is_(None)`, `F.successful_payment == None`,
+    `F.content_type != ContentType.SUCCESSFUL_PAYMENT`)."""
     found: set[str] = set()
     stack: list[ast.AST] = list(exprs)
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert | ast.Not):
+        if _negation(node):
             continue
         word = ""
         if isinstance(node, ast.Attribute):

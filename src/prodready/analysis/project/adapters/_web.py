@@ -102,6 +102,32 @@ PROVIDERS = frozenset(
         "payeer",
         "enot",
         "wata",
+        "tribute",
+        "pally",
+        "paykilla",
+        "paypear",
+        "pal24",
+    }
+)
+# CloudPayments posts each notification type to its own URL (Check, Pay, Fail, Confirm,
+# Refund, Recurrent, Cancel): `/cloudpayments/pay` is its Pay notification.
+_CLOUDPAYMENTS_KINDS = frozenset(
+    {"check", "pay", "fail", "confirm", "refund", "recurrent", "cancel"}
+)
+# Field and header names only a provider's notification carries: Robokassa's ResultURL
+# (`OutSum`, `InvId`, `SignatureValue`), T-Bank acquiring (`TerminalKey`), FreeKassa
+# (`MERCHANT_ORDER_ID`), CloudPayments (`Content-HMAC` / `X-Content-HMAC`).
+PROVIDER_FIELDS = frozenset(
+    {
+        "OutSum",
+        "InvId",
+        "SignatureValue",
+        "TerminalKey",
+        "MERCHANT_ORDER_ID",
+        "Content-HMAC",
+        "X-Content-HMAC",
+        "Content-Hmac",
+        "X-Content-Hmac",
     }
 )
 _PAYMENT_WORDS = frozenset(
@@ -135,21 +161,65 @@ def words(text: str) -> set[str]:
     return set(_WORD.findall(_CAMEL.sub(r"\1 \2", text).lower()))
 
 
-def is_payment_callback(path: str, function: str, method: str, extra: str = "") -> bool:
-    """A payment provider's callback. Words are those of the path, the function's name and
-    `extra` (its parameters' names and annotations): a provider with a callback word, or
-    "ipn"; a payment word with a callback word, unless the route is a GET (a page the
-    payer is sent back to); or a POST whose last fixed path segment is a provider."""
-    found = words(f"{path} {function.rsplit('.', 1)[-1]} {extra}")
+def _provider_word(word: str) -> bool:
+    """A provider's name, also one not listed: a word with "kassa" (yukassa, ykassa,
+    kassa_ai) or "platezh", or a longer word ending in "pay" (severpay, mulenpay)."""
+    return (
+        word in PROVIDERS
+        or "kassa" in word
+        or "platezh" in word
+        or (len(word) > 5 and word.endswith("pay") and word != "autopay")
+    )
+
+
+def _names(function: str) -> str:
+    """The function's name, with its class's when it is a method
+    (`YooKassaWebhookHandler.handle_webhook`)."""
+    parts = function.split(".")
+    if len(parts) >= 2 and parts[-2][:1].isupper():
+        return f"{parts[-2]} {parts[-1]}"
+    return parts[-1]
+
+
+def is_payment_callback(
+    path: str, function: str, method: str, extra: str = "", fields: bool = False
+) -> bool:
+    """A payment provider's callback. Words are those of the path, the function's name (and
+    its class's) and `extra` (its parameters' names and annotations): a provider with a
+    callback word, or "ipn"; a payment word with a callback word, unless the route is a GET
+    (a page the payer is sent back to); a POST whose last fixed path segment is a provider;
+    CloudPayments with a notification kind (`/cloudpayments/pay`); or a POST whose body
+    reads a provider's notification fields (`fields`)."""
+    found = words(f"{path} {_names(function)} {extra}")
     joined = "".join(sorted(found))
-    provider = bool(found & PROVIDERS) or any(p in joined for p in PROVIDERS if len(p) >= 6)
+    provider = any(_provider_word(w) for w in found) or any(
+        p in joined for p in PROVIDERS if len(p) >= 6
+    )
     callback = bool(found & _CALLBACK_WORDS)
     if "ipn" in found or (callback and provider):
         return True
     if callback and found & _PAYMENT_WORDS and method != "GET":
         return True
+    if method == "GET":
+        return False
+    if "cloudpayments" in joined and found & _CLOUDPAYMENTS_KINDS:
+        return True
     segments = [s for s in path.lower().split("/") if s and "{" not in s]
-    return method == "POST" and bool(segments) and segments[-1] in PROVIDERS
+    if method == "POST" and segments and _provider_word(segments[-1]):
+        return True
+    return method == "POST" and fields
+
+
+def reads_provider_fields(index: Index, function: str) -> bool:
+    """The function's body or a parameter (FastAPI `MERCHANT_ORDER_ID: str = Form()`) names
+    a field or header only a payment provider's notification carries (`PROVIDER_FIELDS`)."""
+    node = index.defs.get(function)
+    if node is None:
+        return False
+    args = node.args
+    if any(a.arg in PROVIDER_FIELDS for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)):
+        return True
+    return any(isinstance(n, ast.Constant) and n.value in PROVIDER_FIELDS for n in iter_body(node))
 
 
 def parameter_words(index: Index, function: str) -> str:
@@ -248,6 +318,7 @@ class WebFound:
                 route.function,
                 route.method,
                 parameter_words(self.index, route.function),
+                reads_provider_fields(self.index, route.function),
             ):
                 receives = "payment"
             routes.append(dataclasses.replace(route, receives=receives))

@@ -19,7 +19,13 @@ Only files that import fastapi, starlette, aiohttp or uvicorn are read.
   callback (`_web.is_payment_callback`: a provider such as yookassa / stripe / cryptobot /
   cryptopay / cryptomus with a callback word such as webhook / callback / notify / ipn /
   result, or a payment word — payment / pay / billing / invoice / checkout — with a
-  callback word, or "ipn", or a POST whose last fixed path segment is a provider).
+  callback word, or "ipn", or a POST whose last fixed path segment is a provider). Words
+  also come from a method's class (`YooKassaWebhookHandler.handle_webhook`); a provider is
+  also a word with "kassa" / "platezh" or a longer word ending in "pay" (severpay);
+  CloudPayments with a notification kind (`/cloudpayments/pay`, `/check`) counts, and so
+  does a POST whose body names a field only a provider's notification carries (Robokassa
+  `OutSum` / `InvId` / `SignatureValue`, T-Bank `TerminalKey`, FreeKassa
+  `MERCHANT_ORDER_ID`, CloudPayments `Content-HMAC`).
 - EntryPoints "web-app": each `FastAPI()` / `Starlette()` / `web.Application()` (function:
   the variable it is assigned to), `web.run_app(app)` and `uvicorn.run(app)` /
   `uvicorn.Config(app)` (framework "uvicorn"; function: the app or its "module:app" text).
