@@ -10,7 +10,7 @@ from prodready.cli.formats import EXTENSIONS, RENDERERS, format_for_path
 
 
 def test_all_formats_are_registered() -> None:
-    assert set(RENDERERS) == {"text", "markdown", "json", "sarif", "html"}
+    assert set(RENDERERS) == {"text", "markdown", "json", "sarif", "html", "svg"}
     assert set(EXTENSIONS.values()) == set(RENDERERS)
 
 

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from prodready.domain.result import ReviewResult
 from prodready.report.html import render_html
 from prodready.report.json_report import render_json
+from prodready.report.layer_graph import render_layer_svg
 from prodready.report.markdown import render_markdown
 from prodready.report.options import RenderOptions
 from prodready.report.sarif import render_sarif
@@ -23,6 +24,7 @@ RENDERERS: Mapping[str, Renderer] = MappingProxyType(
         "json": render_json,
         "sarif": render_sarif,
         "html": render_html,
+        "svg": render_layer_svg,
     }
 )
 
@@ -37,6 +39,7 @@ EXTENSIONS: Mapping[str, str] = MappingProxyType(
         ".html": "html",
         ".htm": "html",
         ".txt": "text",
+        ".svg": "svg",
     }
 )
 

@@ -52,7 +52,10 @@ def add_review_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PATH",
-        help="write a report; format from the extension (.md .json .sarif .html .txt); repeatable",
+        help=(
+            "write a report; format from the extension (.md .json .sarif .html .txt; "
+            ".svg: the layer graph); repeatable"
+        ),
     )
     parser.add_argument("--config", metavar="FILE", help="settings file instead of pyproject.toml")
     parser.add_argument("--select", type=_csv, help="rule ids, prefixes or names to run")

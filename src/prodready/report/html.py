@@ -27,6 +27,7 @@ from prodready.report.labels import (
     status_slug,
     verdict_slug,
 )
+from prodready.report.layer_graph import layer_svg
 from prodready.report.markup import inline_code_only, to_html
 from prodready.report.options import RenderOptions
 from prodready.report.project_summary import summary_lines
@@ -81,12 +82,18 @@ def _scope(result: ReviewResult) -> list[str]:
         ("Suppressed findings", str(result.suppressed)),
         ("Baselined findings", str(result.baselined)),
     )
+    picture = layer_svg(result.project)
     lines = [
         '<section id="scope">',
         "<h2>What was reviewed</h2>",
         "<table>",
         *(f'<tr><th scope="row">{name}</th><td>{value}</td></tr>' for name, value in rows),
         "</table>",
+        *(
+            ["<h3>Layers</h3>", f'<figure class="layers">{picture}</figure>']
+            if picture is not None
+            else []
+        ),
         "<h3>Notes about the input</h3>",
     ]
     notes = sorted_notes(result)

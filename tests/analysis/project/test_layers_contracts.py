@@ -7,6 +7,7 @@ from prodready.analysis.project.layers import (
     import_cycles,
     import_edges,
     is_composition_root,
+    layer_edges,
     module_layers,
     owning_module,
 )
@@ -133,3 +134,17 @@ def test_independence_of_the_modules_a_wildcard_stands_for() -> None:
     assert [(b.importer, b.imported) for b in broken_imports(named, facts)] == [
         ("app.bot.handlers", "app.api.routes")
     ]
+
+
+def test_imports_between_layers_are_counted_per_direction() -> None:
+    facts = [
+        _facts("app.handlers.start", "app.services.billing", "app.services.users"),
+        _facts("app.handlers.admin", "app.services.billing"),
+        _facts("app.services.billing", "app.handlers.start", "app.services.users"),
+        _facts("app.services.users"),
+        _facts("app.main", "app.handlers.start"),  # a composition root has no layer
+    ]
+    assert layer_edges(facts) == {
+        ("transport", "application"): 3,
+        ("application", "transport"): 1,
+    }

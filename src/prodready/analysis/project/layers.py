@@ -91,6 +91,31 @@ def module_layers(
     return found
 
 
+# layer -> the layers it must not import (dependencies point inwards, towards the domain)
+FORBIDDEN: Mapping[str, tuple[str, ...]] = {
+    "domain": ("transport", "application", "infrastructure"),
+    "application": ("transport",),
+    "infrastructure": ("transport",),
+}
+
+
+def layer_edges(
+    facts: Iterable[FileFacts], configured: Iterable[tuple[str, str]] = ()
+) -> dict[tuple[str, str], int]:
+    """(importing layer, imported layer) -> how many module-level imports go that way, between
+    modules whose layers are known (the picture of the architecture the reports draw)."""
+    facts = list(facts)
+    layers = module_layers(facts, configured)
+    counts: dict[tuple[str, str], int] = {}
+    for importer, imported in import_edges(facts).items():
+        source = layers.get(importer)
+        for target in imported:
+            destination = layers.get(target)
+            if source and destination and source != destination:
+                counts[(source, destination)] = counts.get((source, destination), 0) + 1
+    return counts
+
+
 def owning_module(target: str, modules: Container[str]) -> str | None:
     """The project module an import target names (`app.db.engine` -> `app.db`), if any."""
     parts = target.split(".")

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from prodready.analysis.project.build import Project
-from prodready.analysis.project.layers import LAYERS, module_layers
+from prodready.analysis.project.layers import FORBIDDEN, LAYERS, layer_edges, module_layers
 from prodready.analysis.project.model import Evidence
 
 JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
@@ -37,6 +37,20 @@ def _layers(project: Project) -> dict[str, JsonValue]:
     return by_layer
 
 
+def _layer_edges(project: Project) -> list[JsonValue]:
+    """Imports between layers, each marked when it goes against the direction of the layers."""
+    counts = layer_edges(project.facts, project.model.layers)
+    return [
+        {
+            "from": source,
+            "to": target,
+            "imports": count,
+            "violation": target in FORBIDDEN.get(source, ()),
+        }
+        for (source, target), count in sorted(counts.items())
+    ]
+
+
 def project_to_data(project: Project) -> dict[str, JsonValue]:
     """stack, entry points, handlers, routes, jobs, hooks, tables, layers and graph sizes."""
     model = project.model
@@ -50,6 +64,7 @@ def project_to_data(project: Project) -> dict[str, JsonValue]:
         "tables": _plain(model.schema.tables),
         "schema_differences": _plain(model.schema.differences),
         "layers": _layers(project),
+        "layer_edges": _layer_edges(project),
         "graph": {
             "modules": len(project.imports),
             "import_edges": sum(len(v) for v in project.imports.values()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.analysis.project.layers import (
+    FORBIDDEN,
     big_enough,
     module_layers,
     owning_module,
@@ -86,12 +87,6 @@ _FRAMEWORKS: tuple[str, ...] = (
     "requests",
 )
 _FRAMEWORKS += ("sqlalchemy", "asyncpg", "redis", "motor", "tortoise", "pymongo")
-# layer -> the layers it must not import
-_FORBIDDEN = {
-    "domain": ("transport", "application", "infrastructure"),
-    "application": ("transport",),
-    "infrastructure": ("transport",),
-}
 _SHOWN = 3
 
 
@@ -113,7 +108,7 @@ def _violations(ctx: ProjectContext) -> dict[tuple[str, str], list[tuple[Evidenc
                 kind = "frameworks" if layer == "domain" else ""
                 shown = imported.target.split(".")[0]
                 kind = kind if shown in _FRAMEWORKS and target is None else ""
-            if kind in (*_FORBIDDEN.get(layer, ()), "frameworks") and kind and shown not in seen:
+            if kind in (*FORBIDDEN.get(layer, ()), "frameworks") and kind and shown not in seen:
                 seen.add(shown)
                 where = Evidence(fact.path, imported.line)
                 found.setdefault((layer, kind), []).append((where, f"{fact.module} → {shown}"))
