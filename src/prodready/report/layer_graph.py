@@ -14,16 +14,18 @@ from html import escape
 from prodready.domain.result import ReviewResult
 from prodready.report.options import RenderOptions
 
-# transport on top, application below it, domain and infrastructure at the bottom
+# transport on top, application and infrastructure side by side, the domain at the bottom:
+# no arrow between two boxes crosses a third
 _PLACES: Mapping[str, tuple[int, int]] = {
     "transport": (210, 20),
-    "application": (210, 150),
-    "domain": (60, 280),
-    "infrastructure": (360, 280),
+    "application": (40, 150),
+    "infrastructure": (380, 150),
+    "domain": (210, 280),
 }
 _BOX_WIDTH, _BOX_HEIGHT = 180, 56
-_WIDTH, _HEIGHT = 600, 360
+_WIDTH, _HEIGHT = 600, 380
 _RED, _GREY = "#c62828", "#607d8b"
+_LABEL_AT = 0.3  # labels sit nearer the importing box: crossing arrows keep theirs apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +81,12 @@ def _arrow(edge: _Edge, offset: float) -> str:
     (x1, y1), (x2, y2) = _border(start, end), _border(end, start)
     color = _RED if edge.violation else _GREY
     marker = "against" if edge.violation else "along"
-    label = f"{edge.imports} import(s)" + (" against the layers" if edge.violation else "")
+    label = str(edge.imports)
     return (
         f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="{color}" '
         f'stroke-width="2" marker-end="url(#{marker})"/>'
-        f'<text x="{(x1 + x2) / 2 + 6:.0f}" y="{(y1 + y2) / 2:.0f}" font-size="11" '
-        f'fill="{color}">{escape(label)}</text>'
+        f'<text x="{x1 + (x2 - x1) * _LABEL_AT + 6:.0f}" y="{y1 + (y2 - y1) * _LABEL_AT:.0f}" '
+        f'font-size="12" font-weight="bold" fill="{color}">{escape(label)}</text>'
     )
 
 
@@ -123,6 +125,10 @@ def layer_svg(project: Mapping[str, object]) -> str | None:
         f"<defs>{_marker('along', _GREY)}{_marker('against', _RED)}</defs>",
         *(_arrow(e, _offset(e, pairs)) for e in edges),
         *(_box(layer, modules) for layer, modules in counts.items()),
+        f'<text x="10" y="{_HEIGHT - 8}" font-size="11" fill="{_GREY}">arrows: imports between '
+        "layers, with their count; </text>"
+        f'<text x="300" y="{_HEIGHT - 8}" font-size="11" fill="{_RED}">red: against the '
+        "direction of the layers (ARC001)</text>",
         "</svg>",
     ]
     return "".join(parts)
