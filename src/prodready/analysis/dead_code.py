@@ -1,0 +1,74 @@
+"""Unreachable code, as vulture finds it: dead code is not re-detected here.
+
+vulture parses the text with `ast` and walks it; it never imports or runs the analysed code.
+Only its 100%-confidence reachability findings are kept (code after `return` / `raise` /
+`break` / `continue` / an endless loop, `if False:` / `while 0:` bodies, an `else` that can
+never run). Unused names are left out: per file they are guesses, and unused imports are
+ruff's job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import vulture  # type: ignore[import-untyped]
+from vulture.utils import ExitCode  # type: ignore[import-untyped]
+
+_CERTAIN = 100
+# vulture's visitor recurses (two frames per AST level): a generated `1 + 1 + ... + 1` of
+# 900 terms, which `ast` and prodready's own walk handle, needs more than Python's default 1000
+_DEPTH = 20_000
+_KEPT = re.compile(r"^(unreachable code after|unsatisfiable|unreachable 'else')")
+# `return` / `raise` / `while False:` before a bare `yield` is the idiom that makes a
+# function an (empty) generator: unreachable on purpose
+_YIELD = re.compile(r"^\s*yield\b")
+
+
+class DeadCodeError(Exception):
+    """vulture could not analyse the text (its own message, one line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unreachable:
+    """Lines `first_line`..`last_line` can never run; `message` is vulture's own words."""
+
+    first_line: int
+    last_line: int
+    message: str
+
+
+@contextlib.contextmanager
+def _deep_enough() -> Iterator[None]:
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, _DEPTH))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+def unreachable_code(text: str, path: str) -> list[Unreachable]:
+    """vulture's certain unreachable-code findings in `text` (the file at `path`)."""
+    scanner = vulture.Vulture()
+    errors = io.StringIO()
+    # vulture prints what it cannot parse; here it becomes the error's message
+    with contextlib.redirect_stderr(errors), _deep_enough():
+        scanner.scan(text, filename=path)
+    if scanner.exit_code == ExitCode.InvalidInput:
+        reason = errors.getvalue().strip().splitlines()
+        raise DeadCodeError(reason[0] if reason else "vulture could not analyse the file")
+    lines = text.splitlines()
+    found: list[Unreachable] = []
+    for item in scanner.get_unused_code(min_confidence=_CERTAIN):
+        first, last, message = int(item.first_lineno), int(item.last_lineno), str(item.message)
+        if item.typ != "unreachable_code" or not _KEPT.match(message):
+            continue
+        if any(_YIELD.match(line) for line in lines[first - 1 : last]):
+            continue
+        found.append(Unreachable(first, last, message))
+    return found

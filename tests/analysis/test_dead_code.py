@@ -1,0 +1,57 @@
+"""analysis/dead_code: vulture's certain unreachable code, nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prodready.analysis.dead_code import DeadCodeError, Unreachable, unreachable_code
+from prodready.config.settings import Settings
+from prodready.engine.run import run_review
+from prodready.rules.registry import discover
+
+
+def test_code_after_return_and_raise_is_reported_with_its_span() -> None:
+    text = (
+        "def f(x):\n"
+        "    return x\n"
+        "    print(x)\n"
+        "    print(x)\n"
+        "def g():\n"
+        "    raise ValueError\n"
+        "    g()\n"
+    )
+    assert unreachable_code(text, "m.py") == [
+        Unreachable(3, 4, "unreachable code after 'return'"),
+        Unreachable(7, 7, "unreachable code after 'raise'"),
+    ]
+
+
+def test_unused_names_and_redundant_conditions_are_not_reported() -> None:
+    text = "import os\n\ndef f(unused):\n    if True:\n        return 1\n"
+    assert unreachable_code(text, "m.py") == []
+
+
+def test_the_empty_generator_idiom_is_not_reported() -> None:
+    text = "def f():\n    return\n    yield\n\ndef g():\n    if False:\n        yield None\n"
+    assert unreachable_code(text, "m.py") == []
+
+
+def test_text_vulture_cannot_analyse_raises_a_one_line_error() -> None:
+    with pytest.raises(DeadCodeError, match=r"m\.py"):
+        unreachable_code("x = 1  # type: int(\n", "m.py")
+
+
+def test_deep_generated_expressions_are_analysed() -> None:
+    text = "def f():\n    return 1\n    x = " + " + ".join(["1"] * 3000) + "\n"
+    assert unreachable_code(text, "m.py") == [Unreachable(3, 3, "unreachable code after 'return'")]
+
+
+def test_a_vulture_failure_is_a_note_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text("x = 1  # type: int(\n", encoding="utf-8")
+    settings = Settings(select=("QUAL005",), respect_gitignore=False)
+    raw = run_review([tmp_path], settings, discover())
+    assert not raw.findings
+    assert [n.kind.value for n in raw.notes] == ["rule-error"]
+    assert "QUAL005" in raw.notes[0].message
