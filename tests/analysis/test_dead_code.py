@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 
-from prodready.analysis.dead_code import DeadCodeError, Unreachable, unreachable_code
+from prodready.analysis.dead_code import (
+    DeadCodeError,
+    Unreachable,
+    may_hold_unreachable_code,
+    unreachable_code,
+)
 from prodready.config.settings import Settings
 from prodready.engine.run import run_review
 from prodready.rules.registry import discover
@@ -49,9 +55,22 @@ def test_deep_generated_expressions_are_analysed() -> None:
 
 
 def test_a_vulture_failure_is_a_note_not_a_traceback(tmp_path: Path) -> None:
-    (tmp_path / "bad.py").write_text("x = 1  # type: int(\n", encoding="utf-8")
+    bad = "def f():\n    return 1\n    x = 1  # type: int(\n"  # vulture reads type comments
+    (tmp_path / "bad.py").write_text(bad, encoding="utf-8")
     settings = Settings(select=("QUAL005",), respect_gitignore=False)
     raw = run_review([tmp_path], settings, discover())
     assert not raw.findings
     assert [n.kind.value for n in raw.notes] == ["rule-error"]
     assert "QUAL005" in raw.notes[0].message
+
+
+def test_vulture_runs_only_where_unreachable_code_may_be() -> None:
+    def may(text: str) -> bool:
+        return may_hold_unreachable_code(ast.parse(text))
+
+    assert may("def f():\n    return 1\n    g()\n")
+    assert may("if False:\n    g()\n")
+    assert may("while True:\n    g()\n")
+    assert may("def f():\n    try:\n        return g()\n    except E:\n        raise\n    h()\n")
+    assert not may("def f(x):\n    if x:\n        return 1\n    return 2\n")
+    assert not may("while running:\n    g()\n")

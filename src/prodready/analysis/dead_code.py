@@ -9,6 +9,7 @@ ruff's job.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import re
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 import vulture  # type: ignore[import-untyped]
 from vulture.utils import ExitCode  # type: ignore[import-untyped]
+
+from prodready.analysis.walk import iter_subtree
 
 _CERTAIN = 100
 # vulture's visitor recurses (two frames per AST level): a generated `1 + 1 + ... + 1` of
@@ -50,6 +53,38 @@ def _deep_enough() -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(before)
+
+
+_TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def may_hold_unreachable_code(tree: ast.Module) -> bool:
+    """A cheap superset of what vulture can find certain (so that it runs only where it may
+    find something): a statement after a `return` / `raise` / `continue` / `break` or after a
+    `try` whose body ends in one, or an `if` / `while` / conditional expression whose test is
+    made of constants only (`if False:`, `while True:`, `x if 0 else y`)."""
+    for node in iter_subtree(tree):
+        if isinstance(node, ast.If | ast.While | ast.IfExp) and _constant(node.test):
+            return True
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and _ends_early(block):
+                return True
+    return False
+
+
+def _constant(test: ast.expr) -> bool:
+    return not any(isinstance(n, ast.Name | ast.Attribute | ast.Call) for n in ast.walk(test))
+
+
+def _ends_early(block: list[ast.stmt]) -> bool:
+    for statement in block[:-1]:
+        if isinstance(statement, _TERMINATORS):
+            return True
+        body = statement.body if isinstance(statement, ast.Try | ast.TryStar) else []
+        if body and isinstance(body[-1], _TERMINATORS):
+            return True
+    return False
 
 
 def unreachable_code(text: str, path: str) -> list[Unreachable]:

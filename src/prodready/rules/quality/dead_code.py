@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.analysis.dead_code import unreachable_code
+from prodready.analysis.dead_code import may_hold_unreachable_code, unreachable_code
 from prodready.domain.finding import Finding, Location
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -60,8 +60,10 @@ def dead_code(session: nox.Session) -> None:
 
 
 @file_rule(META, on=(ast.Module,))
-def check(_: ast.Module, ctx: FileContext) -> Iterator[Finding]:
+def check(module: ast.Module, ctx: FileContext) -> Iterator[Finding]:
     source = ctx.source
+    if not may_hold_unreachable_code(module):
+        return  # vulture parses and walks the file again: only where it may find something
     for block in unreachable_code("\n".join(source.lines), source.path):
         text = source.lines[block.first_line - 1] if block.first_line <= len(source.lines) else ""
         span = (
