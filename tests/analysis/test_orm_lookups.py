@@ -1,0 +1,47 @@
+import ast
+
+from prodready.analysis.orm_lookups import equality_lookups
+from prodready.rules.rows import growing_table
+
+
+def lookups(code: str) -> list[tuple[int, tuple[tuple[str, str], ...]]]:
+    return equality_lookups(ast.parse(code))
+
+
+def test_where_filter_and_filter_by_are_collected_with_their_companions() -> None:
+    found = lookups(
+        "a = select(User).where(User.email == e)\n"
+        "b = session.query(Payment).filter(Payment.a == 1, and_(Payment.b == x))\n"
+        "c = select(User).filter_by(token=t, lang='en')\n"
+    )
+    assert found == [
+        (1, (("User", "email"),)),
+        (2, (("Payment", "a"), ("Payment", "b"))),
+        (3, (("User", "token"), ("User", "lang"))),
+    ]
+
+
+def test_ranges_ors_gets_and_unknown_heads_are_not_lookups() -> None:
+    found = lookups(
+        "a = select(User).where(User.age > 3)\n"
+        "b = select(User).where(or_(User.a == 1, User.b == 2))\n"
+        "c = await session.get(User, 1)\n"
+        "d = items.filter_by(name=n)\n"
+        "e = select(User).where(user.id == 3)\n"
+    )
+    assert found == []
+
+
+def test_growing_tables() -> None:
+    assert growing_table("users") and growing_table("PaymentLog")
+    assert not growing_table("payment_methods") and not growing_table("catalog")
+    assert not growing_table("logins") and not growing_table("user_roles")
+
+
+def test_bulk_updates_and_deletes_are_not_lookups() -> None:
+    found = lookups(
+        "a = update(Review).where(Review.image_id == old).values(image_id=new)\n"
+        "b = delete(Log).where(Log.chat_id == c)\n"
+        "c = session.query(User).filter(User.email == e).update({'x': 1})\n"
+    )
+    assert found == [(3, (("User", "email"),))]
