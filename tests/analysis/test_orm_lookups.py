@@ -1,6 +1,7 @@
 import ast
 
 from prodready.analysis.orm_lookups import equality_lookups
+from prodready.analysis.project.schema_names import key_kind
 from prodready.rules.rows import growing_table
 
 
@@ -45,3 +46,14 @@ def test_bulk_updates_and_deletes_are_not_lookups() -> None:
         "c = session.query(User).filter(User.email == e).update({'x': 1})\n"
     )
     assert found == [(3, (("User", "email"),))]
+
+
+def test_key_kinds() -> None:
+    from prodready.analysis.project.model import Column, Evidence
+
+    here = Evidence("m.py", 1)
+    assert key_kind(Column("a", "BigInteger", here)) == "big"
+    assert key_kind(Column("a", "UUID(as_uuid=True)", here)) == "uuid"
+    assert key_kind(Column("a", "String(64)", here)) == "str"
+    assert key_kind(Column("a", "", here, python_type="int | None")) == "int"
+    assert key_kind(Column("a", "", here)) == ""

@@ -9,7 +9,12 @@ from pathlib import PurePosixPath
 from prodready.analysis.engines import long_running_path
 from prodready.analysis.orm_lookups import equality_lookups
 from prodready.analysis.project.model import Column, Evidence, Table
-from prodready.analysis.project.schema_names import is_reference_table, type_head, words
+from prodready.analysis.project.schema_names import (
+    business_key,
+    is_reference_table,
+    type_head,
+    words,
+)
 from prodready.analysis.project.schema_sql import MigrationIndex, leads_index, migration_indexes
 from prodready.analysis.project.servers import database_servers
 from prodready.domain.finding import Finding
@@ -32,8 +37,9 @@ META = RuleMeta(
         "`unique=True`, not the primary key, no `Index(...)` / unique constraint / "
         "`op.create_index` that starts with it or includes it. Only identifier-like columns "
         "are reported (`*_id`, `*_token`, `email`, `username`, `code`, ...); not foreign "
-        "keys (DB011), booleans or enums, lookups whose other columns are indexed, lookups in "
-        "tests, migrations or scripts, nor projects whose only database is SQLite."
+        "keys (DB011) nor payment identifiers (DB010 asks for them unique), booleans or "
+        "enums, lookups whose other columns are indexed, bulk updates, lookups in tests, "
+        "migrations or scripts, nor projects whose only database is SQLite."
     ),
     why=(
         "Without an index the database reads the whole table for every lookup: "
@@ -127,6 +133,8 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             continue  # an index (or DB011's foreign key) serves this lookup
         for table, column in columns:
             if (table.name, column.name) in reported or not _key_like(column):
+                continue
+            if business_key(table, column):  # DB010 asks for a unique constraint on it
                 continue
             if not growing_table(table.name) or is_reference_table(table.name):
                 continue

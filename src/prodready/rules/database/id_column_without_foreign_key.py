@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.analysis.project.model import Column, Schema, Table
-from prodready.analysis.project.schema_names import type_head, words
+from prodready.analysis.project.schema_names import key_kind, words
 from prodready.analysis.project.servers import database_servers
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -79,19 +79,8 @@ _EXTERNAL = frozenset(
 )
 
 
-_KINDS = {"Integer": "int", "INTEGER": "int", "int": "int", "BigInteger": "big", "BIGINT": "big"}
-_KINDS |= {"UUID": "uuid", "Uuid": "uuid", "uuid.UUID": "uuid", "UUID4": "uuid"}
-
 # A Telegram-side table (`telegram_admins`, `tg_chats`): its `user_id` is Telegram's.
 _TELEGRAM_SIDE = frozenset({"telegram", "tg", "chat", "chats"})
-
-
-def _kind(column: Column) -> str:
-    """ "int", "big", "uuid" or "str" (any other declared type), "" when unknown."""
-    head = type_head(column)
-    if head:
-        return _KINDS.get(head, "str")
-    return _KINDS.get(column.python_type.replace("| None", "").strip(), "")
 
 
 def _same_kind(column: Column, target: Table) -> bool:
@@ -100,7 +89,7 @@ def _same_kind(column: Column, target: Table) -> bool:
     keys = [c for c in target.columns if c.primary_key]
     if len(keys) != 1:
         return False
-    mine, theirs = _kind(column), _kind(keys[0])
+    mine, theirs = key_kind(column), key_kind(keys[0])
     return not (mine and theirs) or mine == theirs
 
 
