@@ -1,12 +1,12 @@
 import ast
 
-from prodready.analysis.orm_lookups import equality_lookups
+from prodready.analysis.orm_lookups import equality_lookups, referenced_names
 from prodready.analysis.project.schema_names import key_kind
 from prodready.rules.rows import growing_table
 
 
 def lookups(code: str) -> list[tuple[int, tuple[tuple[str, str], ...]]]:
-    return equality_lookups(ast.parse(code))
+    return [(line, keys) for line, keys, _ in equality_lookups(ast.parse(code))]
 
 
 def test_where_filter_and_filter_by_are_collected_with_their_companions() -> None:
@@ -57,3 +57,26 @@ def test_key_kinds() -> None:
     assert key_kind(Column("a", "String(64)", here)) == "str"
     assert key_kind(Column("a", "", here, python_type="int | None")) == "int"
     assert key_kind(Column("a", "", here)) == ""
+
+
+def test_lookups_name_their_undecorated_function() -> None:
+    code = (
+        "async def by_name(s, n):\n"
+        "    return await s.scalar(select(User).where(User.name == n))\n"
+        "@router.message()\n"
+        "async def handler(m):\n"
+        "    await s.scalar(select(User).where(User.code == m.text))\n"
+    )
+    found = equality_lookups(ast.parse(code))
+    assert [(line, function) for line, _, function in found] == [(2, "by_name"), (5, "")]
+
+
+def test_referenced_names_skip_tests_and_main_blocks() -> None:
+    code = (
+        "def test_it():\n    repo.by_phone(1)\n"
+        "if __name__ == '__main__':\n    by_code(2)\n"
+        "async def handler():\n    await repo.by_name(3)\n"
+    )
+    names = referenced_names(ast.parse(code))
+    assert "by_name" in names and "repo" in names
+    assert "by_phone" not in names and "by_code" not in names

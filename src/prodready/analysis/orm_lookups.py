@@ -69,22 +69,53 @@ def _chain_head(call: ast.Call) -> str:
     return ""
 
 
-def equality_lookups(tree: ast.Module) -> list[tuple[int, tuple[tuple[str, str], ...]]]:
-    """Each filtering call's line and the (model class, column) pairs it compares by
-    equality, together: an index on one of them serves the lookup."""
-    found: list[tuple[int, tuple[tuple[str, str], ...]]] = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+Lookup = tuple[int, tuple[tuple[str, str], ...], str]
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _keys(node: ast.Call) -> tuple[tuple[str, str], ...]:
+    if not isinstance(node.func, ast.Attribute) or _chain_head(node) in _BULK:
+        return ()  # a bulk UPDATE / DELETE: maintenance, not a row lookup on the path
+    if node.func.attr in _FILTERS:
+        pairs = (_column_equal(c) for a in node.args for c in _conditions(a))
+        return tuple(p for p in pairs if p)
+    if node.func.attr == "filter_by" and (model := _queried_model(node)):
+        return tuple((model, k.arg) for k in node.keywords if k.arg)
+    return ()
+
+
+def equality_lookups(tree: ast.Module) -> list[Lookup]:
+    """Each filtering call's line, the (model class, column) pairs it compares by equality
+    together (an index on one of them serves the lookup), and the undecorated function it is
+    in ("" at module level or in a decorated handler or route, which runs without a caller)."""
+    found: list[Lookup] = []
+    stack: list[tuple[ast.AST, str]] = [(tree, "")]
+    while stack:
+        node, function = stack.pop()
+        if isinstance(node, _FUNCTIONS):
+            function = "" if node.decorator_list else node.name
+        elif isinstance(node, ast.Call) and (keys := _keys(node)):
+            found.append((node.lineno, keys, function))
+        stack.extend((child, function) for child in ast.iter_child_nodes(node))
+    return sorted(found)
+
+
+def _main_guard(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
+
+
+def referenced_names(tree: ast.Module) -> set[str]:
+    """Names the file uses (`f`, `obj.f`), outside test functions and `__main__` blocks: a
+    function no file names is dead code."""
+    found: set[str] = set()
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if (isinstance(node, _FUNCTIONS) and node.name.startswith("test")) or _main_guard(node):
             continue
-        method = node.func.attr
-        if _chain_head(node) in _BULK:
-            continue  # a bulk UPDATE / DELETE: maintenance, not a row lookup on the path
-        keys: list[tuple[str, str]] = []
-        if method in _FILTERS:
-            pairs = (_column_equal(c) for a in node.args for c in _conditions(a))
-            keys = [p for p in pairs if p]
-        elif method == "filter_by" and (model := _queried_model(node)):
-            keys = [(model, k.arg) for k in node.keywords if k.arg]
-        if keys:
-            found.append((node.lineno, tuple(keys)))
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        stack.extend(ast.iter_child_nodes(node))
     return found

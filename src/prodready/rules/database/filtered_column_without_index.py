@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import PurePosixPath
 
 from prodready.analysis.engines import long_running_path
-from prodready.analysis.orm_lookups import equality_lookups
+from prodready.analysis.orm_lookups import equality_lookups, referenced_names
 from prodready.analysis.project.model import Column, Evidence, Table
 from prodready.analysis.project.schema_names import (
     business_key,
@@ -107,15 +107,22 @@ def _served(table: Table, name: str, migrated: tuple[MigrationIndex, ...]) -> bo
     )
 
 
-def _lookups(ctx: ProjectContext) -> list[tuple[Evidence, tuple[tuple[str, str], ...]]]:
-    found: list[tuple[Evidence, tuple[tuple[str, str], ...]]] = []
+def _lookups(ctx: ProjectContext) -> list[tuple[Evidence, tuple[tuple[str, str], ...], str]]:
+    found: list[tuple[Evidence, tuple[tuple[str, str], ...], str]] = []
     for parsed in ctx.files:
         path = parsed.source.path
         if not long_running_path(path) or _NOT_SERVICE & set(words(PurePosixPath(path).stem)):
             continue
         calls = parsed.memoized("orm_lookups.equality", partial(equality_lookups, parsed.tree))
-        found += [(Evidence(path, line), keys) for line, keys in calls]
+        found += [(Evidence(path, line), keys, function) for line, keys, function in calls]
     return found
+
+
+def _used(ctx: ProjectContext) -> set[str]:
+    used: set[str] = set()
+    for parsed in ctx.files:
+        used |= parsed.memoized("orm_lookups.names", partial(referenced_names, parsed.tree))
+    return used
 
 
 @project_rule(META)
@@ -126,7 +133,10 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     schema = ctx.project.model.schema
     migrated = migration_indexes(schema)
     reported: set[tuple[str, str]] = set()
-    for where, keys in _lookups(ctx):
+    used = _used(ctx)
+    for where, keys, function in _lookups(ctx):
+        if function and function not in used:
+            continue  # dead code, or only a test or `__main__` block calls it
         found = [(t, t.column(name)) for model, name in keys if (t := schema.table_of_model(model))]
         columns = [(t, c) for t, c in found if c is not None]
         if any(c.foreign_keys or _served(t, c.name, migrated) for t, c in columns):
