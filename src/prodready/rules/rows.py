@@ -84,3 +84,12 @@ def growing_collection(path: str, function: str) -> bool:
     if any("{" in segment for segment in segments[:-1]):
         return False  # a sub-collection of one parent
     return any(w.startswith(_GROWING) for w in words)
+
+
+def growing_table(name: str) -> bool:
+    """A table named for what grows with the audience (`users`, `payment_logs`), not for what
+    admins configure about it (`payment_methods`, `user_roles`)."""
+    found = re.split(r"[^a-z0-9]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower())
+    if any(w.startswith(_SMALL) for w in found):
+        return False
+    return any(w.startswith(_GROWING) and not w.startswith("logi") for w in found)

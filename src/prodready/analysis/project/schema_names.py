@@ -282,3 +282,16 @@ def is_required(table: Table, column: Column) -> bool:
     if table_words & _OWNERLESS:
         return False
     return bool(table_words & _OWNED_TABLES) or is_payment_table(table.name)
+
+
+_KINDS = {"Integer": "int", "INTEGER": "int", "int": "int", "BigInteger": "big", "BIGINT": "big"}
+_KINDS |= {"UUID": "uuid", "Uuid": "uuid", "uuid.UUID": "uuid", "UUID4": "uuid"}
+
+
+def key_kind(column: Column) -> str:
+    """What a key column holds: "int", "big" (BigInteger), "uuid", or "str" for any other
+    declared type; "" when unknown."""
+    head = type_head(column)
+    if head:
+        return _KINDS.get(head, "str")
+    return _KINDS.get(column.python_type.replace("| None", "").strip(), "")
