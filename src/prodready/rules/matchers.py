@@ -6,6 +6,8 @@ import ast
 import re
 from collections.abc import Callable
 
+from prodready.analysis.semantic import SemanticModel
+
 
 def keyword(call: ast.Call, name: str) -> ast.keyword | None:
     """The `name=` keyword argument of a call, if written."""
@@ -131,6 +133,10 @@ TENACITY_RETRYERS = frozenset(
         "tenacity.tornadoweb.TornadoRetrying",
     }
 )
+BACKOFF_RETRYERS = frozenset({"backoff.on_exception", "backoff.on_predicate"})
+STAMINA_RETRYERS = frozenset({"stamina.retry", "stamina.retry_context"})
+# every retry controller a rule recognises: decorators, Retrying loops, retry contexts
+RETRYERS = TENACITY_RETRYERS | BACKOFF_RETRYERS | STAMINA_RETRYERS
 # BaseRetrying.__init__(sleep, stop, wait, retry, ...): the positions of its first parameters.
 _TENACITY_POSITIONS = {"sleep": 0, "stop": 1, "wait": 2, "retry": 3}
 
@@ -349,3 +355,27 @@ def redact_bot_tokens(text: str) -> str:
     """`text` with anything shaped like a bot token, whole or cut short (a truncated
     snippet), masked as `mask_bot_token` does."""
     return _TOKEN_LIKE.sub(lambda match: mask_bot_token(match[0]), text)
+
+
+def retried_code(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, semantic: SemanticModel
+) -> ast.AST | None:
+    """The retried code around the node being walked: the innermost `for attempt in
+    Retrying(...)` / `with stamina.retry_context(...)` block inside `function`, else `function`
+    itself when a retry decorator wraps it; None when nothing retries it."""
+    for node in reversed(semantic.ancestors):
+        if node is function:
+            break
+        heads: list[ast.AST] = []
+        if isinstance(node, ast.For | ast.AsyncFor):
+            heads = [node.iter]
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            heads = [item.context_expr for item in node.items]
+        for head in heads:
+            if isinstance(head, ast.Call) and semantic.qualified_name(head.func) in RETRYERS:
+                return node
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if semantic.qualified_name(target) in RETRYERS:
+            return function
+    return None

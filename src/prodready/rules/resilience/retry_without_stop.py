@@ -10,6 +10,8 @@ from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Practice, Severity
 from prodready.rules.api import FileContext, file_rule
 from prodready.rules.matchers import (
+    BACKOFF_RETRYERS,
+    STAMINA_RETRYERS,
     TENACITY_RETRYERS,
     call_label,
     has_star_args,
@@ -78,9 +80,6 @@ with backoff pass `max_tries=` and/or `max_time=`.""",
     practices=(Practice.RETRY_BACKOFF,),
 )
 
-_BACKOFF = frozenset({"backoff.on_exception", "backoff.on_predicate"})
-_STAMINA = frozenset({"stamina.retry", "stamina.retry_context"})
-
 
 def _none(call: ast.Call, name: str, *, written: bool = False) -> bool:
     """`name=` is None: not written (unless `written` is required), or written as None."""
@@ -93,10 +92,10 @@ def _message(node: ast.Call, name: str, label: str) -> str | None:
         if tenacity_argument(node, "wait") is None:
             return f"`{label}` has neither `stop=` nor `wait=`: tenacity retries forever, at once"
         return f"`{label}` has no `stop=`: tenacity retries forever"
-    if name in _BACKOFF and _none(node, "max_tries") and _none(node, "max_time"):
+    if name in BACKOFF_RETRYERS and _none(node, "max_tries") and _none(node, "max_time"):
         return f"`{label}` has no `max_tries` or `max_time`: backoff retries forever"
     stamina = _none(node, "attempts", written=True) and _none(node, "timeout", written=True)
-    if name in _STAMINA and stamina:  # stamina's own defaults are bounded
+    if name in STAMINA_RETRYERS and stamina:  # stamina's own defaults are bounded
         return f"`{label}` with `attempts=None, timeout=None` retries forever"
     return None
 

@@ -11,7 +11,7 @@ from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Practice, Severity
 from prodready.rules.api import FileContext, file_rule
-from prodready.rules.matchers import TENACITY_RETRYERS
+from prodready.rules.matchers import retried_code
 
 META = RuleMeta(
     id="RACE007",
@@ -72,7 +72,6 @@ _CREATES: dict[str, int | None] = {
     for kind in ("PaymentIntent", "Charge", "Refund", "Payout", "Transfer")
     for method in ("create", "create_async")
 }
-_RETRY_DECORATORS = ("backoff.on_exception", "backoff.on_predicate", "stamina.retry")
 
 
 def _key(call: ast.Call, position: int | None) -> ast.expr | None:
@@ -104,33 +103,13 @@ def _made_per_attempt(
     return bool(values) and all(id(v) in inside and _fresh(v, sm) for v in values)
 
 
-def _retry_scope(function: FunctionNode, ctx: FileContext) -> ast.AST | None:
-    """The retried code around the call: the decorated function or the retry loop."""
-    for node in reversed(ctx.semantic.ancestors):
-        if isinstance(node, ast.For | ast.AsyncFor | ast.With | ast.AsyncWith):
-            heads = [node.iter] if isinstance(node, ast.For | ast.AsyncFor) else node.items
-            for head in heads:
-                call = getattr(head, "context_expr", head)
-                name = ctx.semantic.qualified_name(call.func) if isinstance(call, ast.Call) else ""
-                if name in TENACITY_RETRYERS or name == "stamina.retry_context":
-                    return node
-        if node is function:
-            break
-    for decorator in function.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = ctx.semantic.qualified_name(target) or ""
-        if name in TENACITY_RETRYERS or name.startswith(_RETRY_DECORATORS):
-            return function
-    return None
-
-
 @file_rule(META, on=(ast.Call,))
 def check(node: ast.Call, ctx: FileContext) -> Iterator[Finding]:
     name = ctx.semantic.qualified_name(node.func) or ""
     function = ctx.semantic.enclosing_function()
     if name not in _CREATES or function is None:
         return
-    scope = _retry_scope(function, ctx)
+    scope = retried_code(function, ctx.semantic)
     key = _key(node, _CREATES[name])
     if scope is None or not _made_per_attempt(key, scope, function, ctx.semantic):
         return
