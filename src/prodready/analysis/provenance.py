@@ -49,7 +49,8 @@ def comes_from_request(operand: ast.expr, function: FunctionNode | None) -> bool
     return operand.id in arguments and (takes_request or header_default)
 
 
-CONFIG_ROOTS = frozenset({"settings", "config", "cfg", "conf"})
+#: Names a project gives its settings object: `settings.X`, `config.bot.token`, `cfg.ADMINS`.
+CONFIG_ROOTS = frozenset({"settings", "config", "cfg", "conf", "env", "app_settings"})
 _ENV_READS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
 _MAX_HOPS = 4
 

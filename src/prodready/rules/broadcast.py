@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from prodready.analysis.names import dotted_name
 from prodready.analysis.project.build import Project
+from prodready.analysis.provenance import CONFIG_ROOTS
 from prodready.analysis.revisit import call_site_arguments, current_function_name
 from prodready.analysis.semantic import FunctionNode, SemanticModel
 from prodready.analysis.source import ParsedFile, ParsedFiles
@@ -19,7 +20,7 @@ _LOOPS = (ast.For, ast.AsyncFor)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 # Collections that hold a handful of chats: admins, owners, configured ids.
 _FEW = ("admin", "owner", "moderator", "superuser", "developer", "staff")
-_CONFIG_ROOTS = frozenset({"settings", "config", "conf", "cfg", "env", "self.config"})
+_CONFIG_ROOTS = CONFIG_ROOTS | {"self.config", "self.settings"}
 _LIMITER_WORDS = ("limiter", "throttl", "ratelimit", "rate_limit")
 _MIN_PACING = 0.03  # seconds between sends: ~30 messages/s
 _SAFE_PACING = 1.0  # one message per second stays under every limit but a group's

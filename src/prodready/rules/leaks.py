@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from prodready.analysis.names import ImportTable, dotted_name
+from prodready.analysis.provenance import CONFIG_ROOTS
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.strings import local_values, string_held
 from prodready.rules.matchers import looks_like_secret
@@ -28,7 +29,7 @@ _TELEGRAM_URL = re.compile(r"api\.telegram\.org/(file/)?bot\{\}")
 _DUMPS = frozenset({"dict", "model_dump", "model_dump_json", "json", "__dict__"})
 
 
-_SETTINGS_NAMES = ("settings", "config", "cfg", "conf", "env", "app_settings")
+_SETTINGS_NAMES = tuple(sorted(CONFIG_ROOTS))  # prefixes: `settings_obj`, `config_data`
 
 
 class FileSecrets:
