@@ -65,6 +65,11 @@ not every task object exists at once.""",
     ),
 )
 
+#: Methods that start or stop a component: `gather(*[w.stop() for w in self._workers])` fans out
+#: over the service's own fixed set of parts, not over data that grows.
+_LIFECYCLE = frozenset(
+    {"start", "stop", "close", "aclose", "shutdown", "cancel", "wait_closed", "connect"}
+)
 _BOUNDS = ("Semaphore", "AsyncLimiter", "CapacityLimiter", "Limiter", "limiter", "semaphore")
 
 
@@ -86,7 +91,16 @@ def _unbounded_source(node: ast.expr) -> ast.comprehension | None:
     )
     if constant_range:
         return None
-    return source if isinstance(inner.elt, ast.Call) else None
+    if not isinstance(inner.elt, ast.Call):
+        return None
+    return None if _lifecycle_call(inner.elt, source.target) else source
+
+
+def _lifecycle_call(call: ast.Call, target: ast.expr) -> bool:
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not isinstance(target, ast.Name):
+        return False
+    return func.attr in _LIFECYCLE and dotted_name(func.value) == target.id
 
 
 def _bounded_nearby(ctx: FileContext) -> bool:
