@@ -84,8 +84,9 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     if verdict.status is not PracticeStatus.MISSING or not verdict.evidence:
         return
     routes = len(ctx.project.model.routes)
+    served = f"{routes} route(s), " if routes else ""
     yield ctx.finding_at(
         verdict.evidence[0].where,
-        f"this service serves HTTP ({routes} route(s), {verdict.evidence[0].what}) and no "
+        f"this service serves HTTP ({served}{verdict.evidence[0].what}) and no "
         "route answers /health, /healthz or /readyz",
     )
