@@ -7,7 +7,12 @@ import textwrap
 
 import pytest
 
-from prodready.analysis.check_then_act import membership_check, write_after_await
+from prodready.analysis.check_then_act import (
+    consume_after_await,
+    guards_by_leaving,
+    membership_check,
+    write_after_await,
+)
 
 
 @pytest.mark.parametrize(
@@ -42,3 +47,24 @@ def test_no_write_after_an_await_that_only_reads_or_claims_first() -> None:
     assert _write("d[k] = await api.fetch_profile(k)\n") is None
     assert _write("d.add(k)\nawait vpn.grant(k)\n") is None
     assert _write("d[k] = compute(k)\n") is None
+
+
+def _consume(code: str) -> tuple[int, str] | None:
+    body = ast.parse(textwrap.dedent(code)).body
+    key = ast.dump(ast.parse("k", mode="eval").body)
+    found = consume_after_await(body, "d", key)
+    return (getattr(found[0], "lineno", 0), found[1]) if found else None
+
+
+def test_an_entry_used_up_after_an_acting_await() -> None:
+    assert _consume("await pay.confirm(k)\ndel d[k]\n") == (2, "pay.confirm")
+    assert _consume("await pay.capture(k)\nd.pop(k, None)\n") == (2, "pay.capture")
+    assert _consume("d.pop(k)\nawait pay.confirm(k)\n") is None
+    assert _consume("await repo.get_order(k)\ndel d[k]\n") is None
+    assert _consume("await pay.confirm(k)\ndel other[k]\n") is None
+
+
+def test_a_guard_leaves_the_block() -> None:
+    guard, branch = ast.parse("if k not in d:\n    return\nif k not in d:\n    x = 1\n").body
+    assert isinstance(guard, ast.If) and isinstance(branch, ast.If)
+    assert guards_by_leaving(guard) and not guards_by_leaving(branch)

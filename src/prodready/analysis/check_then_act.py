@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 from prodready.analysis.names import dotted_name
 from prodready.analysis.walk import iter_subtree
@@ -51,13 +52,52 @@ def _awaited_work(node: ast.AST) -> str | None:
     return "" if isinstance(node, ast.AsyncWith | ast.AsyncFor) else None
 
 
+def _consumes(node: ast.AST, container: str, key: str) -> bool:
+    """`del container[key]` or `container.pop(key, ...)`: the entry is used up."""
+    if isinstance(node, ast.Delete):
+        return any(
+            isinstance(t, ast.Subscript)
+            and ast.dump(t.slice) == key
+            and dotted_name(t.value) == container
+            for t in node.targets
+        )
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+        func, first = node.func, node.args[0]
+        return (
+            func.attr == "pop" and dotted_name(func.value) == container and ast.dump(first) == key
+        )
+    return False
+
+
+def guards_by_leaving(node: ast.If) -> bool:
+    """`if key not in pending: return` — the check leaves, and the code after it acts."""
+    return not node.orelse and isinstance(node.body[-1], ast.Return | ast.Raise | ast.Continue)
+
+
 def write_after_await(body: list[ast.stmt], container: str, key: str) -> tuple[ast.AST, str] | None:
     """The first write of `container[key]` in `body` and the work awaited before it, when
     that work may change something (two reads of the same thing are only wasted work)."""
+    return _acted_after_await(body, container, key, _writes)
+
+
+def consume_after_await(
+    body: list[ast.stmt], container: str, key: str
+) -> tuple[ast.AST, str] | None:
+    """The first `del container[key]` / `container.pop(key)` in `body` after an acting await:
+    the entry a guard found present is used up only after work two tasks can both do."""
+    return _acted_after_await(body, container, key, _consumes)
+
+
+def _acted_after_await(
+    body: list[ast.stmt],
+    container: str,
+    key: str,
+    acts: Callable[[ast.AST, str, str], bool],
+) -> tuple[ast.AST, str] | None:
     awaited: list[str] = []
     for statement in body:
         for node in iter_subtree(statement, same_scope=True):
-            if _writes(node, container, key):
+            if acts(node, container, key):
                 awaited += [w for n in iter_subtree(node) if (w := _awaited_work(n)) is not None]
                 acting = [w for w in awaited if not _READS.match(w.rsplit(".", 1)[-1])]
                 return (node, acting[0]) if acting else None

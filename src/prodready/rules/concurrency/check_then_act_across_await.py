@@ -6,7 +6,12 @@ import ast
 from collections.abc import Iterator
 
 from prodready.analysis.bindings import binding_scope
-from prodready.analysis.check_then_act import membership_check, write_after_await
+from prodready.analysis.check_then_act import (
+    consume_after_await,
+    guards_by_leaving,
+    membership_check,
+    write_after_await,
+)
 from prodready.analysis.names import dotted_name
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -95,7 +100,9 @@ def check(node: ast.If, ctx: FileContext) -> Iterator[Finding]:
     name = dotted_name(container)
     if name is None or not _shared(container, ctx) or _under_lock(ctx):
         return
-    acted = write_after_await(node.body, name, ast.dump(key))
+    verb, acted = "written", write_after_await(node.body, name, ast.dump(key))
+    if acted is None and guards_by_leaving(node):
+        verb, acted = "used up", consume_after_await(_after(node, ctx), name, ast.dump(key))
     if acted is None:
         return
     write, work = acted
@@ -103,6 +110,16 @@ def check(node: ast.If, ctx: FileContext) -> Iterator[Finding]:
     both = f" and both run `{work}`" if work else ""
     yield ctx.finding(
         node,
-        f"`{name}` is checked for `{shown}`, then written on line {getattr(write, 'lineno', '?')} "
-        f"after an `await`: two tasks can both pass the check{both}",
+        f"`{name}` is checked for `{shown}`, then {verb} on line {getattr(write, 'lineno', '?')}"
+        f" after an `await`: two tasks can both pass the check{both}",
     )
+
+
+def _after(node: ast.If, ctx: FileContext) -> list[ast.stmt]:
+    """The statements that follow `node` in its block."""
+    parent = ctx.semantic.parent
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and any(s is node for s in block):
+            return block[[id(s) for s in block].index(id(node)) + 1 :]
+    return []
