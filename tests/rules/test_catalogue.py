@@ -20,6 +20,7 @@ METAS = CATALOGUE.metas
 KNOWN_PYPI = frozenset(
     {
         "aiohttp",
+        "asgi-correlation-id",
         "httpx",
         "requests",
         "tenacity",

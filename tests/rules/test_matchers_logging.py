@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
+from prodready.analysis.logs import is_logging_call
 from prodready.analysis.names import dotted_name
-from prodready.rules.matchers import is_logging_call
 
 
 def _call(code: str) -> ast.Call:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ast
 
+from prodready.analysis.logs import is_logging_call
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.walk import iter_body
-from prodready.rules.matchers import is_logging_call
 
 _FIELDS = frozenset(
     {"invoice_payload", "total_amount", "currency", "from_user", "order_info", "shipping_option_id"}

@@ -9,9 +9,10 @@ import re
 from typing import Literal
 
 from prodready.analysis import flow
+from prodready.analysis.logs import is_logging_call
 from prodready.analysis.semantic import FunctionNode, SemanticModel
 from prodready.analysis.walk import iter_subtree
-from prodready.rules.matchers import BEST_EFFORT_METHODS, USER_REPLY_METHODS, is_logging_call
+from prodready.rules.matchers import BEST_EFFORT_METHODS, USER_REPLY_METHODS
 
 Drop = Literal["silent", "fallback", "answer"]
 BROAD_EXCEPTIONS = frozenset(

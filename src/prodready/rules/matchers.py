@@ -200,47 +200,6 @@ EVENT_LOOPS = frozenset(
 LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop"})
 
 
-# Logging and error-reporting calls: a handler that makes one has not swallowed its error.
-_LEVELS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
-# (structlog's bound loggers also have awaitable twins: `await log.aexception(...)`)
-LOG_METHODS = frozenset({*_LEVELS, *(f"a{level}" for level in _LEVELS), "msg"})
-_REPORTING_CALLS = frozenset(
-    {
-        "print",
-        "warnings.warn",
-        "traceback.print_exc",
-        "traceback.print_exception",
-        "traceback.format_exc",
-        "traceback.format_exception",
-        "sentry_sdk.capture_exception",
-        "sentry_sdk.capture_message",
-        "sentry_sdk.capture_event",
-    }
-)
-_LOGGER_RECEIVER = re.compile(r"(^|_)(log|logger|logging|structlog)s?(_|$)", re.I)
-_LOGGER_FACTORIES = ("getLogger", "get_logger", "getChild", "bind", "opt")
-
-
-def is_logging_call(call: ast.Call, name: str | None) -> bool:
-    """True when `call` logs or reports: `logger.exception(...)`, `log.error`, `self._log.info`,
-    `logging.warning`, `logging.getLogger(__name__).error`, structlog / loguru loggers,
-    `sentry_sdk.capture_exception()`, `traceback.print_exc()`, `print`. `name` is the call's
-    qualified (or dotted) name."""
-    if name in _REPORTING_CALLS or (name or "").startswith(("logging.", "structlog.", "loguru.")):
-        return True
-    func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
-        return False
-    receiver = func.value
-    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
-        if receiver.func.attr not in _LOGGER_FACTORIES:
-            return False
-        receiver = receiver.func.value  # logging.getLogger(__name__).error(...)
-    if isinstance(receiver, ast.Attribute):
-        return bool(_LOGGER_RECEIVER.search(receiver.attr))
-    return isinstance(receiver, ast.Name) and bool(_LOGGER_RECEIVER.search(receiver.id))
-
-
 # Bot API calls that answer the user of the update being handled (aiogram, PTB shortcuts).
 USER_REPLY_METHODS = frozenset(
     {

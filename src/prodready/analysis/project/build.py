@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from prodready.analysis.project import (
     calls,
     lifecycle,
+    log_context,
     schema_alembic,
     schema_models,
     structure,
@@ -40,6 +41,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     lifecycle.extract,
     tasks.extract,
     structure.extract,
+    log_context.extract,
 )
 
 _MERGED_FIELDS = tuple(

@@ -380,6 +380,33 @@ class Release:
 
 
 @dataclass(frozen=True, slots=True)
+class LogCall:
+    """A log call at warning level or above inside a function: its level ("error",
+    "warning", "exception", "critical"), its message as written (shortened), whether its
+    arguments name an identifier of the user / update / request (see analysis/logs.py), and
+    the `def` line of the function it is in (the call graph's evidence line)."""
+
+    evidence: Evidence
+    function_line: int
+    level: str
+    message: str
+    has_context: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LogContext:
+    """Code that attaches context to every log line or error event: kind "contextvars"
+    (structlog `bind_contextvars`), "bind" (a logger's `bind` / `contextualize` with an
+    identifier), "adapter" (`logging.LoggerAdapter`), "record-filter" (a `logging.Filter` that
+    sets record fields, `setLogRecordFactory`), "extra" (a log call's `extra={"user_id": ...}`),
+    "otel-logging" (OpenTelemetry's LoggingInstrumentor), "error-scope" (sentry `set_user`, or
+    `set_tag` / `set_context` with an identifier)."""
+
+    kind: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
 class TaskSpawn:
     """A background task started with `create_task` / `ensure_future` and kept. kept: where
     its handle goes, as written (`self._task`, `tasks`; then the containers the same name is
@@ -475,6 +502,8 @@ class FileFacts:
     task_spawns: tuple[TaskSpawn, ...] = ()
     task_stops: tuple[TaskStop, ...] = ()
     long_running: tuple[str, ...] = ()
+    log_calls: tuple[LogCall, ...] = ()
+    log_context: tuple[LogContext, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

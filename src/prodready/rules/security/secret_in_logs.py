@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from prodready.analysis.logs import is_logging_call
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
 from prodready.rules.api import FileContext, file_rule
 from prodready.rules.leaks import Where, httpx_url_logging, leaked, secrets_of
-from prodready.rules.matchers import call_label, is_logging_call
+from prodready.rules.matchers import call_label
 
 META = RuleMeta(
     id="SEC022",
