@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from prodready.analysis.project import (
     calls,
     lifecycle,
+    migration_tools,
     schema_alembic,
+    schema_django,
     schema_models,
     structure,
     tasks,
@@ -36,8 +38,10 @@ EXTRACTORS: tuple[Extractor, ...] = (
     web.extract,
     jobs.extract,
     schema_models.extract,
+    schema_django.extract,
     schema_alembic.extract,
     lifecycle.extract,
+    migration_tools.extract,
     tasks.extract,
     structure.extract,
 )
