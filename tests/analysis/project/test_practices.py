@@ -155,3 +155,16 @@ def test_create_all_beside_another_migration_tool_is_missing(tmp_path: Path) -> 
     found = _write(tmp_path, {"db.py": db, "migrations/0001_t.py": yoyo})[Practice.MIGRATIONS]
     assert found.status is M
     assert found.reason.startswith("1 yoyo-migrations file(s) exist, but `create_all()`")
+
+
+def test_sql_migrations_run_by_dbmate_count(tmp_path: Path) -> None:
+    models = (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\nclass User(Base):\n"
+        "    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    )
+    sql = "-- migrate:up\nCREATE TABLE users (id BIGINT PRIMARY KEY);\n-- migrate:down\n"
+    found = _write(tmp_path, {"models.py": models, "db/migrations/20240101_users.sql": sql})
+    migrations = found[Practice.MIGRATIONS]
+    assert migrations.status is P
+    assert migrations.reason == "1 dbmate migration folder(s) evolve the schema"

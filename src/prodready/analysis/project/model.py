@@ -522,16 +522,18 @@ class Contract:
 @dataclass(frozen=True, slots=True)
 class Tooling:
     """What the project folder holds beside the reviewed code, as the engine found it:
-    linters and type checkers configured (tool, where), the first test file found, and the
-    project's import-linter contracts. `scanned` is False when no one looked (a project built
-    in a unit test); `tests_known` is False when the folder was too big to look through for
-    tests. Checks about what was not looked at say nothing."""
+    linters and type checkers configured (tool, where), the first test file found, the
+    project's import-linter contracts, and the first SQL migration file of each tool that runs
+    outside Python (tool "dbmate", "goose", "flyway"). `scanned` is False when no one looked
+    (a project built in a unit test); `tests_known` is False when the folder was too big to
+    look through for tests. Checks about what was not looked at say nothing."""
 
     scanned: bool = False
     linters: tuple[tuple[str, Evidence], ...] = ()
     first_test: Evidence | None = None
     tests_known: bool = False
     contracts: tuple[Contract, ...] = ()
+    sql_migrations: tuple[MigrationRunner, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,15 +161,18 @@ _TOOLS = {
     "aerich": "aerich (Tortoise) migration file(s)",
     "piccolo": "piccolo migration(s)",
     "sql-runner": "runner(s) of versioned `.sql` files",
+    "dbmate": "dbmate migration folder(s)",
+    "goose": "goose migration folder(s)",
+    "flyway": "flyway migration folder(s)",
 }
 
 
 def migration_runners(project: Project) -> dict[str, list[Evidence]]:
     """Migration systems other than Alembic, by tool, with where each is seen."""
     found: dict[str, list[Evidence]] = {}
-    for fact in project.facts:
-        for runner in fact.migration_runners:
-            found.setdefault(runner.tool, []).append(runner.evidence)
+    runners = [r for fact in project.facts for r in fact.migration_runners]
+    for runner in (*runners, *project.tooling.sql_migrations):
+        found.setdefault(runner.tool, []).append(runner.evidence)
     return found
 
 

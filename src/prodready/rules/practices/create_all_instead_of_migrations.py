@@ -21,9 +21,9 @@ META = RuleMeta(
     what=(
         "The service creates its tables with `Base.metadata.create_all()` (called, or passed "
         "to `conn.run_sync(...)`) or Tortoise's `generate_schemas()` — with no migrations at "
-        "all (Alembic, Django, aerich, yoyo, piccolo, or the project's own runner of "
-        "versioned `.sql` files), or beside them (unless the project then runs `alembic stamp`, "
-        "Alembic's own recipe for building a fresh database from the models)."
+        "all (Alembic, Django, aerich, yoyo, piccolo, dbmate, goose, flyway, or the project's "
+        "own runner of versioned `.sql` files), or beside them (unless the project then runs "
+        "`alembic stamp`, Alembic's own recipe for building a fresh database from the models)."
     ),
     why=(
         "`create_all()` only creates tables that do not exist: a column added to a model "
