@@ -69,3 +69,23 @@ def test_ini_contracts_and_a_search_cut_short(tmp_path: Path, monkeypatch: objec
     monkeypatch.setattr(tooling, "MAX_ENTRIES", 1)  # type: ignore[attr-defined]
     cut = scan_tooling(tmp_path)
     assert cut.scanned and not cut.tests_known and cut.first_test is None
+
+
+def test_sql_migrations_of_tools_outside_python(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "requirements.txt": "asyncpg\n",
+            "db/migrations/20240101_users.sql": "-- migrate:up\nCREATE TABLE users ();\n",
+            "db/goose/00001_init.sql": "-- +goose Up\nCREATE TABLE t ();\n",
+            "sql/V1_1__init.sql": "CREATE TABLE a ();\n",
+            "schema.sql": "CREATE TABLE IF NOT EXISTS users ();\n",
+            "manual/001_fix.sql": "-- apply by hand\nUPDATE users SET x = 1;\n",
+        },
+    )
+    found = scan_tooling(tmp_path)
+    assert [(r.tool, r.evidence.path) for r in found.sql_migrations] == [
+        ("dbmate", "db/migrations/20240101_users.sql"),
+        ("flyway", "sql/V1_1__init.sql"),
+        ("goose", "db/goose/00001_init.sql"),
+    ]

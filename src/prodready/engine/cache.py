@@ -18,8 +18,8 @@ from pathlib import Path
 from prodready import __version__
 from prodready.engine.analyse import FileAnalysis
 
-CACHE_FORMAT = "5"  # 2: lifecycle and structure fields; 3: background task facts; 4: returns_row;
-# 5: log calls and log context
+CACHE_FORMAT = "6"  # 2: lifecycle and structure fields; 3: background task facts; 4: returns_row;
+# 5: log calls and log context; 6: module-level instances, migration runners, Django tables
 
 
 @dataclass(frozen=True, slots=True)

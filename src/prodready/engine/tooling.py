@@ -1,17 +1,19 @@
 """What the project folder holds beside the reviewed code: linter and type-checker
-configuration, test files, import-linter contracts. Bounded: a few named files are read, and
-the search for a test file stops at the first one or after MAX_ENTRIES directory entries."""
+configuration, test files, import-linter contracts, SQL migrations of dbmate / goose /
+flyway. Bounded: a few named files are read, the search for a test file stops at the first
+one, and each walk stops after MAX_ENTRIES directory entries."""
 
 from __future__ import annotations
 
 import configparser
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from prodready.analysis.project.contracts import contract_of
-from prodready.analysis.project.model import Contract, Evidence, Tooling
+from prodready.analysis.project.model import Contract, Evidence, MigrationRunner, Tooling
 from prodready.engine.project_files import MAX_DECLARATION_BYTES, project_folder
 
 MAX_ENTRIES = 20_000
@@ -140,6 +142,40 @@ def _first_test(folder: Path, root: Path) -> tuple[Evidence | None, bool]:
     return None, True
 
 
+# dbmate and goose mark their files; flyway names them `V1__init.sql` / `V2_1__add.sql`.
+_SQL_MARKERS = (("-- migrate:up", "dbmate"), ("-- +goose up", "goose"))
+_FLYWAY_NAME = re.compile(r"^V\d+(?:[._]\d+)*__\w+\.sql$")
+_MARKER_BYTES = 4096
+
+
+def _sql_tool(path: Path) -> str:
+    if _FLYWAY_NAME.match(path.name):
+        return "flyway"
+    try:
+        with path.open("rb") as file:
+            head = file.read(_MARKER_BYTES).decode("utf-8", errors="replace").lower()
+    except OSError:
+        return ""
+    return next((tool for marker, tool in _SQL_MARKERS if marker in head), "")
+
+
+def _sql_migrations(folder: Path, root: Path) -> tuple[MigrationRunner, ...]:
+    """The first SQL migration file of each tool that runs outside Python."""
+    found: dict[str, MigrationRunner] = {}
+    seen = 0
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
+        seen += len(dirs) + len(files)
+        for name in sorted(f for f in files if f.endswith(".sql")):
+            tool = _sql_tool(Path(current) / name)
+            if tool and tool not in found:
+                where = Evidence(_shown(Path(current) / name, root))
+                found[tool] = MigrationRunner(tool, where)
+        if seen > MAX_ENTRIES:
+            break
+    return tuple(found[tool] for tool in sorted(found))
+
+
 def scan_tooling(root: Path) -> Tooling:
     """Linters, tests and import-linter contracts of the project that holds `root`."""
     folder = project_folder(root)
@@ -152,4 +188,5 @@ def scan_tooling(root: Path) -> Tooling:
         first_test=first_test,
         tests_known=finished,
         contracts=(*contracts, *ini_contracts),
+        sql_migrations=_sql_migrations(folder, root),
     )

@@ -28,6 +28,7 @@ def _facts(module: str, text: str) -> FileFacts:
         functions=facts.functions,
         classes=facts.classes,
         module_calls=facts.module_calls,
+        instances=facts.instances,
     )
 
 
@@ -155,3 +156,40 @@ def test_import_graph() -> None:
     assert graph["app.handlers"] == ("app.repo", "app.service")
     assert graph["app.service"] == ("app.repo",)
     assert graph["app.repo"] == ()
+
+
+def test_methods_of_module_level_service_objects_link_to_their_class() -> None:
+    service = _facts(
+        "app.services.monitoring",
+        """
+        class MonitoringService:
+            async def start_monitoring(self) -> None:
+                pass
+
+
+        monitoring_service = MonitoringService()
+        settings: dict[str, str] = {}
+        """,
+    )
+    main = _facts(
+        "app.main",
+        """
+        from app.services.monitoring import monitoring_service, settings
+
+
+        async def main() -> None:
+            await monitoring_service.start_monitoring()
+            settings.get("x")
+        """,
+    )
+    assert (
+        "app.services.monitoring.monitoring_service",
+        "app.services.monitoring.MonitoringService",
+    ) in service.instances
+    graph = CallGraph.build([service, main])
+    assert graph.callees("app.main.main") == (
+        "app.services.monitoring.MonitoringService.start_monitoring",
+    )
+    assert dict(graph.instances) == {
+        "app.services.monitoring.monitoring_service": "app.services.monitoring.MonitoringService"
+    }

@@ -91,3 +91,80 @@ def test_tasks_started_by_hand_are_left_to_the_task_rules(tmp_path: Path) -> Non
     assert [str(e) for e in supervision.evidence] == [
         "bot.py:10: bot.main uses asyncio.create_task"
     ]
+
+
+_BOT = (
+    "import asyncio\n\nfrom aiogram import Bot, Dispatcher\n\n\n"
+    "async def main() -> None:\n    await Dispatcher().start_polling(Bot('token'))\n\n\n"
+    "asyncio.run(main())\n"
+)
+
+
+def _write(root: Path, files: dict[str, str]) -> dict[Practice, PracticeAssessment]:
+    for relative, text in {"bot.py": _BOT, **files}.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    settings = Settings(select=("PRAC001",), ruff=False, respect_gitignore=False)
+    raw = run_review([root], settings, discover())
+    return {a.practice: a for a in raw.practices}
+
+
+def test_a_runner_of_versioned_sql_files_is_a_migration_system(tmp_path: Path) -> None:
+    runner = (
+        "import os\n\n\nasync def migrate(conn) -> None:\n"
+        "    for name in sorted(os.listdir('migrations')):\n"
+        "        if name.endswith('.sql'):\n"
+        "            await conn.execute(open(os.path.join('migrations', name)).read())\n"
+    )
+    found = _write(tmp_path, {"migrate.py": runner})[Practice.MIGRATIONS]
+    assert found.status is P
+    assert found.reason == "1 runner(s) of versioned `.sql` files evolve the schema"
+    assert [str(e) for e in found.evidence] == ["migrate.py:5: sql-runner migrations"]
+
+
+def test_django_models_and_migrations_are_assessed(tmp_path: Path) -> None:
+    models = (
+        "from django.db import models\n\n\nclass Order(models.Model):\n"
+        "    status = models.CharField(max_length=16, choices=[('new', 'New')], default='new')\n"
+    )
+    migration = (
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+        "    operations = []\n"
+    )
+    found = _write(
+        tmp_path,
+        {"shop/orders/models.py": models, "shop/orders/migrations/0001_initial.py": migration},
+    )
+    assert found[Practice.MIGRATIONS].status is P
+    assert found[Practice.MIGRATIONS].reason == "1 Django migration(s) evolve the schema"
+    transitions = found[Practice.DB_STATE_TRANSITIONS]
+    assert transitions.status is M
+    assert "Django's `choices` are not checked by the database" in transitions.reason
+    assert [e.what for e in transitions.evidence] == [
+        "orders_order.status: CharField(max_length=16, choices=[('new', 'New')])"
+    ]
+
+
+def test_create_all_beside_another_migration_tool_is_missing(tmp_path: Path) -> None:
+    db = (
+        "from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n"
+        "    pass\n\n\nasync def init(engine) -> None:\n    async with engine.begin() as c:\n"
+        "        await c.run_sync(Base.metadata.create_all)\n"
+    )
+    yoyo = "from yoyo import step\n\nsteps = [step('CREATE TABLE t (id INT)')]\n"
+    found = _write(tmp_path, {"db.py": db, "migrations/0001_t.py": yoyo})[Practice.MIGRATIONS]
+    assert found.status is M
+    assert found.reason.startswith("1 yoyo-migrations file(s) exist, but `create_all()`")
+
+
+def test_sql_migrations_run_by_dbmate_count(tmp_path: Path) -> None:
+    models = (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\nclass User(Base):\n"
+        "    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    )
+    sql = "-- migrate:up\nCREATE TABLE users (id BIGINT PRIMARY KEY);\n-- migrate:down\n"
+    found = _write(tmp_path, {"models.py": models, "db/migrations/20240101_users.sql": sql})
+    migrations = found[Practice.MIGRATIONS]
+    assert migrations.status is P
+    assert migrations.reason == "1 dbmate migration folder(s) evolve the schema"

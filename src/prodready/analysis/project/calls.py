@@ -226,7 +226,24 @@ def extract(parsed: ParsedFile) -> FileFacts:
         functions=tuple(functions),
         classes=tuple(classes),
         module_calls=_module_calls(parsed.tree, resolver),
+        instances=_instances(parsed.tree, resolver),
     )
+
+
+def _instances(tree: ast.Module, resolver: _Resolver) -> tuple[tuple[str, str], ...]:
+    """Module-level `name = Class(...)` / `name: Class = ...`: (module.name, the class)."""
+    found: dict[str, str] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+            built = resolver.name(value.func) if isinstance(value, ast.Call) else None
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            target, built = statement.target, resolver.annotation(statement.annotation)
+        else:
+            continue
+        if isinstance(target, ast.Name) and built:
+            found[f"{resolver.module}.{target.id}"] = built
+    return tuple(sorted(found.items()))
 
 
 def _loads_row(function: ast.FunctionDef | ast.AsyncFunctionDef, module: ast.Module) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from prodready.analysis.project.model import ClassInfo, FileFacts, FunctionInfo
@@ -17,28 +17,41 @@ class CallGraph:
     """Project functions by qualified name; edges resolved to project functions only.
 
     A call the resolver could not type (`*.method`) is linked only when exactly one project
-    function has that method name: an ambiguous name links nothing (precision first).
+    function has that method name: an ambiguous name links nothing (precision first). A
+    method called on a module-level object of a project class (`service.start()`, the
+    object imported from its module) links to that class's method.
     """
 
     functions: Mapping[str, FunctionInfo]
     classes: Mapping[str, ClassInfo]
     edges: Mapping[str, tuple[str, ...]]
+    instances: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def build(cls, facts: Iterable[FileFacts]) -> CallGraph:
         functions: dict[str, FunctionInfo] = {}
         classes: dict[str, ClassInfo] = {}
+        instances: dict[str, str] = {}
         for fact in facts:
             functions.update((f.name, f) for f in fact.functions)
             classes.update((c.name, c) for c in fact.classes)
+            instances.update(fact.instances)
         by_short: dict[str, list[str]] = defaultdict(list)
         for name in functions:
             by_short[name.rsplit(".", 1)[-1]].append(name)
+        instances = {name: cls for name, cls in instances.items() if cls in classes}
         edges = {
-            name: tuple(dict.fromkeys(_targets(info.calls, functions, classes, by_short)))
+            name: tuple(
+                dict.fromkeys(_targets(info.calls, functions, classes, by_short, instances))
+            )
             for name, info in functions.items()
         }
-        return cls(MappingProxyType(functions), MappingProxyType(classes), MappingProxyType(edges))
+        return cls(
+            MappingProxyType(functions),
+            MappingProxyType(classes),
+            MappingProxyType(edges),
+            MappingProxyType(instances),
+        )
 
     def callees(self, name: str) -> tuple[str, ...]:
         return self.edges.get(name, ())
@@ -88,7 +101,7 @@ def targets(
 ) -> Iterable[str]:
     """The project functions `calls` (callee names as `calls.extract` writes them) denote,
     as `CallGraph.build` links them; `by_short`: function names by their last part."""
-    return _targets(calls, graph.functions, graph.classes, by_short)
+    return _targets(calls, graph.functions, graph.classes, by_short, graph.instances)
 
 
 def _targets(
@@ -96,6 +109,7 @@ def _targets(
     functions: Mapping[str, FunctionInfo],
     classes: Mapping[str, ClassInfo],
     by_short: Mapping[str, list[str]],
+    instances: Mapping[str, str],
 ) -> Iterable[str]:
     for call in calls:
         if call.startswith("*."):
@@ -112,6 +126,7 @@ def _targets(
                 yield init
             continue
         owner, _, method = call.rpartition(".")
+        owner = instances.get(owner, owner)
         if owner in classes:
             found = _method(owner, method, classes, functions)
             if found:

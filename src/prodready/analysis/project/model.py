@@ -161,9 +161,14 @@ class Relationship:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A table from a declarative model, a Core `Table(...)`, or Alembic migrations.
+    """A table from a declarative model, a Core `Table(...)`, Alembic migrations, or a Django
+    model.
 
-    source: "model" | "core" | "migration"; model: the class's qualified name (models only);
+    source: "model" | "core" | "migration" | "django" (a `django.db.models.Model` subclass:
+    Django's own semantics hold — foreign keys are indexed unless `db_index=False`, column
+    types are the field classes as written, "CharField(max_length=20, choices=...)"; its
+    migrations are Django's, not in `Schema.migrations`); model: the class's qualified name
+    (models only);
     unique_constraints and indexes: the column tuples of constraints and indexes declared apart
     from the columns (a unique index is in both); bases: the model's base classes (qualified)."""
 
@@ -259,6 +264,17 @@ class MigrationOp:
 
     def option(self, key: str) -> str | None:
         return next((value for name, value in self.options if name == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationRunner:
+    """Schema migrations applied by something other than Alembic (whose revisions are
+    `Schema.migrations`). tool: "django" (a `migrations/0001_*.py` file), "yoyo", "aerich",
+    "piccolo", or "sql-runner" (project code that lists a folder of `.sql` migration files
+    and executes them in order); evidence: the migration file or the runner's code."""
+
+    tool: str
+    evidence: Evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,9 +486,15 @@ class TypeHints:
 class FileFacts:
     """What the adapters found in one file (merged into the ProjectModel).
 
+    instances: module-level objects built from a class (`monitoring_service =
+    MonitoringService()`), as (qualified name of the object, the class as resolved), so that
+    `monitoring_service.start()` imported elsewhere links to `MonitoringService.start`.
+
     The lifecycle extractor adds resources, releases, signal_handlers, schema_creations
     (`metadata.create_all` / `generate_schemas` outside migrations) and alembic_stamps
-    (`alembic.command.stamp`, called or passed on); the structure extractor
+    (`alembic.command.stamp`, called or passed on); the migration-tool extractor adds
+    migration_runners (Django, yoyo, aerich, piccolo migrations, a project's own runner of
+    `.sql` files); the structure extractor
     adds module_imports, env_reads (`os.getenv`, `os.environ[...]`), type_hints and
     function_sizes."""
 
@@ -482,6 +504,7 @@ class FileFacts:
     functions: tuple[FunctionInfo, ...] = ()
     module_calls: tuple[str, ...] = ()
     classes: tuple[ClassInfo, ...] = ()
+    instances: tuple[tuple[str, str], ...] = ()
     handlers: tuple[Handler, ...] = ()
     routes: tuple[Route, ...] = ()
     entry_points: tuple[EntryPoint, ...] = ()
@@ -495,6 +518,7 @@ class FileFacts:
     signal_handlers: tuple[Evidence, ...] = ()
     schema_creations: tuple[Evidence, ...] = ()
     alembic_stamps: tuple[Evidence, ...] = ()
+    migration_runners: tuple[MigrationRunner, ...] = ()
     module_imports: tuple[ModuleImport, ...] = ()
     env_reads: tuple[Evidence, ...] = ()
     type_hints: tuple[TypeHints, ...] = ()
@@ -527,16 +551,18 @@ class Contract:
 @dataclass(frozen=True, slots=True)
 class Tooling:
     """What the project folder holds beside the reviewed code, as the engine found it:
-    linters and type checkers configured (tool, where), the first test file found, and the
-    project's import-linter contracts. `scanned` is False when no one looked (a project built
-    in a unit test); `tests_known` is False when the folder was too big to look through for
-    tests. Checks about what was not looked at say nothing."""
+    linters and type checkers configured (tool, where), the first test file found, the
+    project's import-linter contracts, and the first SQL migration file of each tool that runs
+    outside Python (tool "dbmate", "goose", "flyway"). `scanned` is False when no one looked
+    (a project built in a unit test); `tests_known` is False when the folder was too big to
+    look through for tests. Checks about what was not looked at say nothing."""
 
     scanned: bool = False
     linters: tuple[tuple[str, Evidence], ...] = ()
     first_test: Evidence | None = None
     tests_known: bool = False
     contracts: tuple[Contract, ...] = ()
+    sql_migrations: tuple[MigrationRunner, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

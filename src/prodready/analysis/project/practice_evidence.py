@@ -103,11 +103,13 @@ def state_transitions(project: Project) -> PracticeAssessment:
         and "bool" not in c.type.lower()
     ]
     if free:
+        choices = any(t.source == "django" and "choices=" in c.type for t, c in free)
+        django = " (Django's `choices` are not checked by the database)" if choices else ""
         return assessment(
             practice,
             MISSING,
             f"{len(free)} status / state column(s) accept any value: no Enum or CHECK "
-            "constraint stops an invalid or skipped transition",
+            f"constraint stops an invalid or skipped transition{django}",
             ((c.evidence, f"{t.name}.{c.name}: {c.type or 'untyped'}") for t, c in free),
         )
     return assessment(
@@ -153,20 +155,52 @@ def stamps_alembic(project: Project) -> bool:
     return any(fact.alembic_stamps for fact in project.facts)
 
 
+_TOOLS = {
+    "django": "Django migration(s)",
+    "yoyo": "yoyo-migrations file(s)",
+    "aerich": "aerich (Tortoise) migration file(s)",
+    "piccolo": "piccolo migration(s)",
+    "sql-runner": "runner(s) of versioned `.sql` files",
+    "dbmate": "dbmate migration folder(s)",
+    "goose": "goose migration folder(s)",
+    "flyway": "flyway migration folder(s)",
+}
+
+
+def migration_runners(project: Project) -> dict[str, list[Evidence]]:
+    """Migration systems other than Alembic, by tool, with where each is seen."""
+    found: dict[str, list[Evidence]] = {}
+    runners = [r for fact in project.facts for r in fact.migration_runners]
+    for runner in (*runners, *project.tooling.sql_migrations):
+        found.setdefault(runner.tool, []).append(runner.evidence)
+    return found
+
+
+def migration_systems(project: Project) -> str:
+    """ "3 Alembic migration(s), 12 Django migration(s)", "" when there is none."""
+    runners = migration_runners(project)
+    alembic = len(project.model.schema.migrations)
+    parts = [f"{alembic} Alembic migration(s)"] if alembic else []
+    parts += [f"{len(found)} {_TOOLS[tool]}" for tool, found in sorted(runners.items())]
+    return ", ".join(parts)
+
+
 def migrations(project: Project) -> PracticeAssessment:
     practice = Practice.MIGRATIONS
     schema = project.model.schema
     creations = sorted(e for fact in project.facts for e in fact.schema_creations)
     shown = ((e, "metadata.create_all") for e in creations)
-    if schema.migrations and creations and not stamps_alembic(project):
-        reason = "Alembic migrations exist, but `create_all()` also creates tables outside them"
+    systems = migration_systems(project)
+    if systems and creations and not stamps_alembic(project):
+        reason = f"{systems} exist, but `create_all()` also creates tables outside them"
         return assessment(practice, MISSING, reason, shown)
-    if schema.migrations:
-        first = schema.migrations[0]
-        reason = f"{len(schema.migrations)} Alembic migration(s) evolve the schema"
-        return assessment(
-            practice, PRESENT, reason, [(Evidence(first.path), f"revision {first.revision}")]
-        )
+    if systems:
+        evidence = [(Evidence(m.path), f"revision {m.revision}") for m in schema.migrations[:1]]
+        evidence += [
+            (found[0], f"{tool} migrations")
+            for tool, found in sorted(migration_runners(project).items())
+        ]
+        return assessment(practice, PRESENT, f"{systems} evolve the schema", evidence)
     if creations:
         reason = (
             "the schema is created by `create_all()` with no migrations: a changed model "

@@ -120,15 +120,18 @@ def _column_differences(model: Table, migrated: Table) -> list[SchemaDifference]
 
 
 def build_schema(facts: Sequence[FileFacts]) -> Schema:
-    """Model and Core tables win; tables only migrations create are folded from them."""
+    """Model and Core tables win; tables only migrations create are folded from them. Django
+    models are kept apart from Alembic's migrations: Django's own migrations create them."""
     ordered = sorted(facts, key=lambda f: f.path)
     enums = enum_classes(c for f in ordered for c in f.classes)
+    django = [t for f in ordered for t in f.tables if t.source == "django"]
     resolved, _ = resolve(
-        [t for f in ordered for t in f.tables],
+        [t for f in ordered for t in f.tables if t.source != "django"],
         [b for f in ordered for b in f.model_bases],
         enums,
     )
-    models = _referenced_types(_foreign_keys(resolved))
+    every = _referenced_types(_foreign_keys([*resolved, *django]))
+    models = [t for t in every if t.source != "django"]
     groups = lineages(m for f in ordered for m in f.migrations)
     migrations = tuple(m for group in groups for m in group)
     folded = fold_lineages(groups, models)
@@ -161,4 +164,5 @@ def build_schema(facts: Sequence[FileFacts]) -> Schema:
         if models:
             message = f"table `{name}` is created by migrations but no model declares it"
             differences.append(SchemaDifference(name, message, table.evidence))
+    tables += [t for t in every if t.source == "django"]
     return Schema(tuple(tables), tuple(differences), migrations)

@@ -192,10 +192,15 @@ def is_money(name: str) -> bool:
     return bool(found & _MONEY) and not found & _NOT_MONEY
 
 
-_FLOATS = frozenset({"Float", "FLOAT", "Double", "DOUBLE", "DOUBLE_PRECISION", "REAL", "Real"})
+# Django's field classes too (Table.source "django"); its DateTimeField is not among the
+# datetimes: on PostgreSQL Django always creates `timestamp with time zone`.
+_FLOATS = frozenset(
+    {"Float", "FLOAT", "Double", "DOUBLE", "DOUBLE_PRECISION", "REAL", "Real", "FloatField"}
+)
 _DATETIMES = frozenset({"DateTime", "DATETIME", "TIMESTAMP"})
 _STRINGS = frozenset(
     {"String", "Text", "Unicode", "UnicodeText", "VARCHAR", "NVARCHAR", "CHAR", "TEXT", "CITEXT"}
+    | {"CharField", "TextField"}
 )
 _TIMEZONE = re.compile(r"^\w+\(\s*(?:True\b|timezone\s*=\s*True\b)")
 
@@ -286,6 +291,13 @@ def is_required(table: Table, column: Column) -> bool:
 
 _KINDS = {"Integer": "int", "INTEGER": "int", "int": "int", "BigInteger": "big", "BIGINT": "big"}
 _KINDS |= {"UUID": "uuid", "Uuid": "uuid", "uuid.UUID": "uuid", "UUID4": "uuid"}
+_KINDS |= {
+    "IntegerField": "int",
+    "BigIntegerField": "big",
+    "AutoField": "int",
+    "BigAutoField": "big",
+}
+_KINDS |= {"PositiveIntegerField": "int", "PositiveBigIntegerField": "big", "UUIDField": "uuid"}
 
 
 def key_kind(column: Column) -> str:

@@ -121,9 +121,21 @@ def _writes_call(call: ast.Call, semantic: SemanticModel) -> str | None:
         "table__"
     ) | receiver.endswith("table"):
         return f"`{receiver}.{method}()`"  # Core: `users_table.insert()`, `Model.__table__`
-    if GRANT_NAME.match(method):
+    if GRANT_NAME.match(method) and not _list_extend(call):
         return f"`{method}(...)`"
     return None
+
+
+def _list_extend(call: ast.Call) -> bool:
+    """`entries.extend(more)`: a local list grown by one iterable, not a subscription."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "extend"
+        and isinstance(func.value, ast.Name)
+        and len(call.args) == 1
+        and not call.keywords
+    )
 
 
 def capitalised(expr: ast.AST) -> bool:

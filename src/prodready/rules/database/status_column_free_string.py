@@ -21,8 +21,10 @@ META = RuleMeta(
     what=(
         "A column holding the row's lifecycle state — `status`, `state`, `stage`, or the "
         "table's entity with one of them (`order_status` on `orders`) — is typed `String` / "
-        "`Text` (or `Mapped[str]`), with no `Enum(...)` type and no `CheckConstraint` naming "
-        "it: the database accepts any text as the state of a payment, order or subscription. "
+        "`Text` (or `Mapped[str]`, or a Django `CharField` / `TextField`: its `choices` are "
+        "checked by forms and `full_clean()`, not by `save()`, `update()` or the database), "
+        "with no `Enum(...)` type and no `CheckConstraint` naming it: the database accepts "
+        "any text as the state of a payment, order or subscription. "
         "Not reported: observations (`last_check_status`), a bot's FSM storage, an address's "
         "`state`, and nullable columns with no default (values mirrored from elsewhere)."
     ),
@@ -87,6 +89,7 @@ class Payment(Base):
         "https://docs.sqlalchemy.org/en/20/core/type_basics.html#sqlalchemy.types.Enum",
         "https://docs.sqlalchemy.org/en/20/core/constraints.html#check-constraint",
         "https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT",
+        "https://docs.djangoproject.com/en/stable/ref/models/constraints/#checkconstraint",
     ),
     practices=(Practice.DB_STATE_TRANSITIONS,),
 )
@@ -103,8 +106,14 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
         for column in candidates:
             if column.name.lower() in checked:
                 continue
+            django = (
+                " (Django's `choices` are checked by forms and `full_clean()`, not by the "
+                "database: a `models.CheckConstraint` is)"
+                if table.source == "django" and "choices=" in column.type
+                else ""
+            )
             yield ctx.finding_at(
                 column.evidence,
                 f"`{table.name}.{column.name}` is a free {column.type}: any typo or unknown "
-                "state is stored; no Enum or CHECK constraint limits it",
+                f"state is stored; no Enum or CHECK constraint limits it{django}",
             )

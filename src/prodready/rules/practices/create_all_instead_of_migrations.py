@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.analysis.project.practice_evidence import stamps_alembic
+from prodready.analysis.project.practice_evidence import migration_systems, stamps_alembic
 from prodready.analysis.project.profile import service_profile
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -20,9 +20,10 @@ META = RuleMeta(
     confidence=Confidence.HIGH,
     what=(
         "The service creates its tables with `Base.metadata.create_all()` (called, or passed "
-        "to `conn.run_sync(...)`) or Tortoise's `generate_schemas()` — with no Alembic "
-        "migrations at all, or beside them (unless the project then runs `alembic stamp`, "
-        "Alembic's own recipe for building a fresh database from the models)."
+        "to `conn.run_sync(...)`) or Tortoise's `generate_schemas()` — with no migrations at "
+        "all (Alembic, Django, aerich, yoyo, piccolo, dbmate, goose, flyway, or the project's "
+        "own runner of versioned `.sql` files), or beside them (unless the project then runs "
+        "`alembic stamp`, Alembic's own recipe for building a fresh database from the models)."
     ),
     why=(
         "`create_all()` only creates tables that do not exist: a column added to a model "
@@ -65,16 +66,16 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     project = ctx.project
     if service_profile(project) is None:
         return
-    migrations = len(project.model.schema.migrations)
-    if migrations and stamps_alembic(project):
+    if project.model.schema.migrations and stamps_alembic(project):
         return  # a fresh database built from the models, then `alembic stamp head`
+    systems = migration_systems(project)
     for fact in project.facts:
         for where in fact.schema_creations:
-            if migrations:
+            if systems:
                 yield ctx.finding_at(
                     where,
-                    f"`create_all()` creates tables beside {migrations} Alembic migration(s): "
-                    "a new model's table exists before its migration runs",
+                    f"`create_all()` creates tables beside {systems}: a new model's table "
+                    "exists before its migration runs",
                     severity=Severity.MINOR,
                 )
             else:
