@@ -62,6 +62,11 @@ def test_an_entry_used_up_after_an_acting_await() -> None:
     assert _consume("d.pop(k)\nawait pay.confirm(k)\n") is None
     assert _consume("await repo.get_order(k)\ndel d[k]\n") is None
     assert _consume("await pay.confirm(k)\ndel other[k]\n") is None
+    assert _consume("await callback.answer()\nawait app.stop()\ndel d[k]\n") is None
+    assert _consume("await callback.answer()\nawait api.create_squad(k)\ndel d[k]\n") == (
+        3,
+        "api.create_squad",
+    )
 
 
 def test_a_guard_leaves_the_block() -> None:

@@ -12,6 +12,12 @@ from prodready.analysis.walk import iter_subtree
 
 # Awaited work that only reads: two tasks doing it twice waste a call, nothing more.
 _READS = re.compile(r"_?(get|fetch|load|read|find|lookup|list|query|search|count|sleep)(_|$)")
+# Before an entry is used up, replies to the sender and stopping a component are not the work a
+# second task would wrongly repeat: `await callback.answer(...)`, `await app.stop()`.
+_REPLIES_AND_STOPS = re.compile(
+    r"(answer|reply|edit_\w+|delete_message|send_chat_action|clear|set_state|stop|shutdown"
+    r"|close|wait_for|sleep)$"
+)
 
 
 def membership_check(test: ast.expr) -> tuple[ast.expr, ast.expr] | None:
@@ -77,7 +83,7 @@ def guards_by_leaving(node: ast.If) -> bool:
 def write_after_await(body: list[ast.stmt], container: str, key: str) -> tuple[ast.AST, str] | None:
     """The first write of `container[key]` in `body` and the work awaited before it, when
     that work may change something (two reads of the same thing are only wasted work)."""
-    return _acted_after_await(body, container, key, _writes)
+    return _acted_after_await(body, container, key, _writes, _READS)
 
 
 def consume_after_await(
@@ -85,7 +91,7 @@ def consume_after_await(
 ) -> tuple[ast.AST, str] | None:
     """The first `del container[key]` / `container.pop(key)` in `body` after an acting await:
     the entry a guard found present is used up only after work two tasks can both do."""
-    return _acted_after_await(body, container, key, _consumes)
+    return _acted_after_await(body, container, key, _consumes, _REPLIES_AND_STOPS)
 
 
 def _acted_after_await(
@@ -93,13 +99,18 @@ def _acted_after_await(
     container: str,
     key: str,
     acts: Callable[[ast.AST, str, str], bool],
+    harmless: re.Pattern[str],
 ) -> tuple[ast.AST, str] | None:
     awaited: list[str] = []
     for statement in body:
         for node in iter_subtree(statement, same_scope=True):
             if acts(node, container, key):
                 awaited += [w for n in iter_subtree(node) if (w := _awaited_work(n)) is not None]
-                acting = [w for w in awaited if not _READS.match(w.rsplit(".", 1)[-1])]
+                acting = [
+                    w
+                    for w in awaited
+                    if not _READS.match(last := w.rsplit(".", 1)[-1]) and not harmless.match(last)
+                ]
                 return (node, acting[0]) if acting else None
             work = _awaited_work(node)
             if work is not None:
