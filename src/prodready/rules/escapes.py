@@ -30,10 +30,21 @@ _FRAMEWORK_LOGS = {
     "fastapi": 'uvicorn logs exceptions escaping routes ("Exception in ASGI application")',
     "starlette": 'uvicorn logs exceptions escaping routes ("Exception in ASGI application")',
     "aiohttp": 'aiohttp logs exceptions escaping handlers ("Error handling request")',
+    "apscheduler": 'APScheduler logs exceptions escaping jobs ("Job ... raised an exception")',
+    "arq": 'arq logs exceptions escaping jobs ("... failed")',
+    "taskiq": 'taskiq logs exceptions escaping tasks ("Exception found while executing function")',
+    "celery": 'Celery logs exceptions escaping tasks ("Task ... raised unexpected")',
+    "ptb-job-queue": 'PTB logs exceptions escaping jobs ("No error handlers are registered")',
 }
 # Starlette / FastAPI and aiohttp turn these into responses without logging them.
 _HTTP_ERRORS = frozenset({"HTTPException", "StarletteHTTPException", "RequestValidationError"})
-_FAMILIES = {"aiogram3": "aiogram", "aiogram2": "aiogram", "fastapi": "asgi", "starlette": "asgi"}
+_FAMILIES = {
+    "aiogram3": "aiogram",
+    "aiogram2": "aiogram",
+    "fastapi": "asgi",
+    "starlette": "asgi",
+    "ptb-job-queue": "ptb",  # job errors go to the application's error handlers too
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,33 +169,37 @@ def _answered(names: frozenset[str], entry: Entry) -> bool:
 
 
 def framework_entries(code: Code) -> dict[str, Entry]:
-    """Bot handlers, routes and middlewares by call-graph name, with who logs what escapes
-    them."""
+    """Bot handlers, routes, middlewares and scheduled jobs / worker tasks by call-graph
+    name, with who logs what escapes them."""
     model = code.project.model
     found: dict[str, Entry] = {}
     entries: list[tuple[str, str, Hook | None]] = [
         (h.framework, h.function, None) for h in model.handlers if h.update != "errors"
     ]
     entries += [(r.framework, r.function, None) for r in model.routes]
+    entries += [(j.kind, j.function.replace(":", "."), None) for j in model.jobs]  # "pkg.mod:f"
     filtered = {h.function for h in model.handlers if h.update == "errors" and h.filters}
     for hook in model.hooks:
         body = _hook_body(code, hook) if hook.kind == "middleware" else None
         if body is not None and hook.framework != "aiogram2":  # aiogram 2's are callbacks
             entries.append((hook.framework, body.name, hook))
+    by_kind: dict[tuple[str, bool], Entry] = {}  # the same for every handler of a framework
     for framework, function, own in entries:
         default = _FRAMEWORK_LOGS.get(framework)
-        if default is None:
+        if default is None or function in found:
             continue
-        family = _FAMILIES.get(framework, framework)
-        hooks = [
-            h
-            for h in model.hooks
-            if _FAMILIES.get(h.framework, h.framework) == family
-            and (own is None or h.kind != "middleware")  # middlewares: order unknown
-            and h.function not in filtered  # `ExceptionTypeFilter(...)`: other errors pass
-        ]
-        web = family in ("asgi", "aiohttp")
-        found.setdefault(function, _entry(code, hooks, default, web))
+        key = (framework, own is None)
+        if key not in by_kind:
+            family = _FAMILIES.get(framework, framework)
+            hooks = [
+                h
+                for h in model.hooks
+                if _FAMILIES.get(h.framework, h.framework) == family
+                and (own is None or h.kind != "middleware")  # middlewares: order unknown
+                and h.function not in filtered  # `ExceptionTypeFilter(...)`: other errors pass
+            ]
+            by_kind[key] = _entry(code, hooks, default, family in ("asgi", "aiohttp"))
+        found[function] = by_kind[key]
     return found
 
 

@@ -26,9 +26,10 @@ META = RuleMeta(
         "An `except` block logs the error with its traceback (`log.exception(...)`, "
         "`log.error(..., exc_info=True)`, loguru `logger.exception` / `logger.opt(exception=e)`, "
         "structlog `.exception`) and then re-raises it (`raise` / `raise e`), and something above "
-        "logs it again: the framework behind the bot handler or route it escapes from (aiogram, "
-        "PTB, uvicorn and aiohttp log what escapes a handler), the project's error handler, an "
-        "outer `except` or a caller's `except` that logs the traceback too. Logging without the "
+        "logs it again: the framework behind the bot handler, route, middleware or job it "
+        "escapes from (aiogram, PTB, uvicorn, aiohttp, APScheduler, arq, taskiq and Celery log "
+        "what escapes), the project's error handler, an outer `except` or a caller's `except` "
+        "that logs the traceback too. Logging without the "
         "traceback, at DEBUG, at the top level (`main()`), or wrapping (`raise X from e`) is not "
         "reported."
     ),
