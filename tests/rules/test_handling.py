@@ -9,7 +9,16 @@ import pytest
 
 from prodready.analysis.semantic import SemanticModel
 from prodready.analysis.walk import walk_with_ancestors
-from prodready.rules.handling import answers_caller, best_effort, catches_broadly, dropped
+from prodready.rules.handling import (
+    answers_caller,
+    best_effort,
+    catches,
+    catches_broadly,
+    caught_names,
+    dropped,
+    reraises,
+    traceback_log,
+)
 
 _HEADER = (
     "import asyncio\n"
@@ -122,3 +131,56 @@ def test_best_effort_functions() -> None:
     for name in ("close_menu", "stop_subscription", "handler"):
         function.name = name
         assert not best_effort(statement, function)
+
+
+@pytest.mark.parametrize(
+    ("body", "logged"),
+    [
+        ("log.exception('failed')\nraise", True),
+        ("log.error('failed', exc_info=True)\nraise", True),
+        ("log.error('failed: %s', 1)\nraise", False),
+        ("log.debug('failed', exc_info=True)\nraise", False),
+    ],
+)
+def test_traceback_log(body: str, logged: bool) -> None:
+    model, handler, _, _ = _handler(body)
+    assert (traceback_log(handler, model) is not None) is logged
+
+
+@pytest.mark.parametrize(
+    ("body", "caught", "raised"),
+    [
+        ("raise", "Exception", True),
+        ("raise error", "Exception as error", True),
+        ("log.info('x')\nraise", "Exception", True),
+        ("raise RuntimeError('x') from error", "Exception as error", False),
+        ("raise other", "Exception as error", False),
+        ("if retry:\n    raise", "Exception", False),
+        ("return None", "Exception", False),
+    ],
+)
+def test_reraises(body: str, caught: str, raised: bool) -> None:
+    _, handler, _, _ = _handler(body, caught)
+    assert (reraises(handler) is not None) is raised
+
+
+@pytest.mark.parametrize(
+    ("caught", "names", "expected"),
+    [
+        ("Exception", {"ValueError"}, True),
+        ("ValueError", {"ValueError"}, True),
+        ("aiohttp.ClientError", {"ClientError"}, True),
+        ("(KeyError, ValueError)", {"ValueError"}, True),
+        ("KeyError", {"ValueError"}, False),
+    ],
+)
+def test_catches(caught: str, names: set[str], expected: bool) -> None:
+    model, handler, _, _ = _handler("pass", caught)
+    assert catches(handler, frozenset(names), model) is expected
+
+
+def test_caught_names() -> None:
+    _, bare, _, _ = _handler("pass", "")
+    _, pair, _, _ = _handler("pass", "(aiohttp.ClientError, asyncio.TimeoutError)")
+    assert caught_names(bare) == {"BaseException"}
+    assert caught_names(pair) == {"ClientError", "TimeoutError"}

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from prodready.analysis.logs import is_logging_call
+from prodready.analysis.logs import is_logging_call, log_level
 from prodready.analysis.names import dotted_name
 
 
@@ -57,3 +57,27 @@ def test_logging_calls(code: str, name: str | None) -> None:
 def test_not_logging_calls(code: str) -> None:
     call = _call(code)
     assert not is_logging_call(call, dotted_name(call.func))
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "level"),
+    [
+        ("log.exception('x')", None, "traceback"),
+        ("log.aexception('x')", None, "traceback"),
+        ("log.error('x', exc_info=True)", None, "traceback"),
+        ("log.warning('x', exc_info=error)", None, "traceback"),
+        ("logger.opt(exception=error).error('x')", None, "traceback"),
+        ("traceback.print_exc()", "traceback.print_exc", "traceback"),
+        ("log.error('x', exc_info=False)", None, "error"),
+        ("log.error('x %s', error)", None, "error"),
+        ("log.critical('x')", None, "error"),
+        ("capture_exception(error)", "sentry_sdk.capture_exception", "error"),
+        ("log.debug('x', exc_info=True)", None, "other"),
+        ("log.info('x')", None, "other"),
+        ("print(error)", "print", None),
+        ("client.error('x')", None, None),
+    ],
+)
+def test_log_level(code: str, name: str | None, level: str | None) -> None:
+    call = _call(code)
+    assert log_level(call, name or dotted_name(call.func)) == level

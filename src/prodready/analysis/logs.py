@@ -149,3 +149,35 @@ def message_text(call: ast.Call, limit: int = 60) -> str:
         text = ast.unparse(first)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_TRACEBACK_METHODS = frozenset({"exception", "aexception"})
+_ERROR_METHODS = frozenset({"error", "critical", "fatal", "aerror", "acritical", "afatal"})
+_QUIET_METHODS = frozenset({"debug", "adebug", "trace"})
+_ERROR_REPORTS = frozenset({"sentry_sdk.capture_exception", "sentry_sdk.capture_message"})
+
+
+def log_level(call: ast.Call, name: str | None) -> str | None:
+    """How a logging call records an error: "traceback" (`log.exception(...)`, `exc_info=`
+    truthy below DEBUG, loguru `logger.opt(exception=...)`, `traceback.print_exc()`),
+    "error" (ERROR or above without it, or a Sentry capture), "other" (a lower level), None
+    when `call` is no logging call (see `is_logging_call`)."""
+    if name in ("traceback.print_exc", "traceback.print_exception"):
+        return "traceback"
+    if name in _ERROR_REPORTS:
+        return "error"
+    if not is_logging_call(call, name) or not isinstance(call.func, ast.Attribute):
+        return None
+    method = call.func.attr
+    if method in _QUIET_METHODS:
+        return "other"
+    receiver = call.func.value
+    opt = receiver if isinstance(receiver, ast.Call) else None
+    traced = any(
+        keyword.arg in ("exc_info", "exception")
+        and not (isinstance(keyword.value, ast.Constant) and not keyword.value.value)
+        for keyword in (*call.keywords, *(opt.keywords if opt is not None else ()))
+    )
+    if method in _TRACEBACK_METHODS or traced:
+        return "traceback"
+    return "error" if method in _ERROR_METHODS else "other"

@@ -9,7 +9,8 @@ import re
 from typing import Literal
 
 from prodready.analysis import flow
-from prodready.analysis.logs import is_logging_call
+from prodready.analysis.logs import is_logging_call, log_level
+from prodready.analysis.names import dotted_name
 from prodready.analysis.semantic import FunctionNode, SemanticModel
 from prodready.analysis.walk import iter_subtree
 from prodready.rules.matchers import BEST_EFFORT_METHODS, USER_REPLY_METHODS
@@ -141,3 +142,53 @@ def only_parses_input(statement: ast.Try | ast.TryStar) -> bool:
 def _callee(call: ast.Call) -> str:
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def catches(handler: ast.ExceptHandler, names: frozenset[str], semantic: SemanticModel) -> bool:
+    """The clause catches broadly or names one of `names` (compared by their last part)."""
+    if catches_broadly(handler, semantic) or handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((dotted_name(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
+
+
+def caught_names(handler: ast.ExceptHandler) -> frozenset[str]:
+    """The last parts of the exception types a clause names (`Exception`, `TelegramBadRequest`)."""
+    if handler.type is None:
+        return frozenset({"BaseException"})
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return frozenset((dotted_name(kind) or "?").rsplit(".", 1)[-1] for kind in kinds)
+
+
+def traceback_log(handler: ast.ExceptHandler, semantic: SemanticModel) -> ast.Call | None:
+    """The first call of the clause that logs the error with its traceback at INFO or above:
+    `log.exception(...)`, `log.error(..., exc_info=True)`, loguru's `logger.exception(...)` /
+    `logger.opt(exception=e).error(...)`, structlog's `.exception(...)`."""
+    for node in iter_subtree(handler, same_scope=True):
+        if isinstance(node, ast.Call) and log_level(node, semantic.call_name(node)) == "traceback":
+            return node
+    return None
+
+
+def logs_error(nodes: list[ast.AST], semantic: SemanticModel) -> ast.Call | None:
+    """The first call among `nodes` that logs at ERROR or above (with or without the
+    traceback) or reports to Sentry: what makes a second record or a second alert."""
+    for node in nodes:
+        if isinstance(node, ast.Call) and log_level(node, semantic.call_name(node)) in (
+            "traceback",
+            "error",
+        ):
+            return node
+    return None
+
+
+def reraises(handler: ast.ExceptHandler) -> ast.Raise | None:
+    """The clause's last statement re-raises what it caught: a bare `raise` or `raise e`
+    (`raise Other(...) from e` is a new, wrapped error and is not counted)."""
+    last = handler.body[-1] if handler.body else None
+    if not isinstance(last, ast.Raise) or last.cause is not None:
+        return None
+    exc = last.exc
+    if exc is None or (isinstance(exc, ast.Name) and exc.id == handler.name):
+        return last
+    return None
