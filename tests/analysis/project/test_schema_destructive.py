@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from prodready.analysis.project import schema_alembic
-from prodready.analysis.project.model import Evidence, Migration, MigrationOp, Schema
-from prodready.analysis.project.schema_destructive import destructive, expands, heads, known
+from prodready.analysis.project.model import (
+    Column,
+    Evidence,
+    Migration,
+    MigrationOp,
+    Schema,
+    Table,
+)
+from prodready.analysis.project.schema_destructive import (
+    destructive,
+    expands,
+    heads,
+    known,
+    still_declared,
+)
 from tests.analysis.project.schema_helpers import parsed
 
 
@@ -67,3 +80,18 @@ def test_known_tables_are_created_by_a_migration() -> None:
     schema = Schema(migrations=(first,))
     assert known(schema, "pages")
     assert not known(schema, "spatial_ref_sys")
+
+
+def test_a_drop_the_model_still_declares_is_drift() -> None:
+    ev = Evidence("models.py", 1)
+    users = Table(
+        "users", "model", ev, columns=(Column("id", "BigInteger", ev), Column("phone", "", ev))
+    )
+    schema = Schema(tables=(users,))
+    drops = _migration(
+        '    op.drop_column("users", "phone")\n'
+        '    op.drop_column("users", "email")\n'
+        '    op.drop_table("users")\n'
+        '    op.drop_table("sessions")\n'
+    )
+    assert [still_declared(schema, d) for d in destructive(drops)] == [True, False, True, False]

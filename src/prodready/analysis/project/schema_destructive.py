@@ -35,6 +35,17 @@ def known(schema: Schema, table: str) -> bool:
     return schema.created_in(table) is not None or schema.table(table) is not None
 
 
+def still_declared(schema: Schema, found: Destructive) -> bool:
+    """A model still declares the dropped table or column: drift between the models and the
+    migrations (DB018's subject), not an expand–contract step."""
+    if found.kind not in ("drop table", "drop column"):
+        return False
+    table = schema.table(found.op.table)
+    if table is None or table.source not in ("model", "core"):
+        return False
+    return found.kind == "drop table" or table.column(found.op.name) is not None
+
+
 def _added(migration: Migration) -> set[str]:
     """Tables the revision creates and "table.column" it adds."""
     found: set[str] = set()

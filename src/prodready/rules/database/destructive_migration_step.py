@@ -11,6 +11,7 @@ from prodready.analysis.project.schema_destructive import (
     expands,
     heads,
     known,
+    still_declared,
 )
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -39,7 +40,9 @@ META = RuleMeta(
         "selects every mapped column, so every query on the table fails with "
         "`UndefinedColumnError` until the old process is gone. "
         "If the new release has to be rolled back, the old code meets the new schema again, "
-        "and `downgrade()` cannot bring back the values a drop destroyed."
+        "and `downgrade()` cannot bring back the values a drop destroyed. Alembic "
+        "autogenerate writes a renamed column or table as a drop plus an add, so an intended "
+        "rename can also silently lose the column's data."
     ),
     fix="""Split the change so that each release works with the schema before and after it
 (expand, migrate, contract). Release 1 adds the new column and backfills it; the code writes
@@ -59,13 +62,16 @@ def upgrade() -> None:
 ```
 
 Release 2, once no running code reads the old column, drops it in its own revision:
-`op.drop_column("payments", "amount")`. Lint the SQL of every migration in CI with
-squawk (`alembic upgrade head --sql | squawk`): it flags renames, drops and type changes.""",
+`op.drop_column("payments", "amount")`. In CI, write the new revisions' SQL with
+`alembic upgrade <deployed>:head --sql > new.sql` and lint it with `squawk new.sql`: it
+flags renames, drops and type changes.""",
     migration=(
         "Move the drop or rename out of this revision into a later one that ships "
-        "after the code that stops using the old shape is deployed everywhere. For a rename, "
-        "add the new column (or a view under the new table name), write both, backfill, switch "
-        "reads, then drop the old one. Take a backup (or keep the old column) before any drop: "
+        "after the code that stops using the old shape is deployed everywhere. A rename that is "
+        "only about naming needs no migration: rename the model attribute and keep the column "
+        '(`full_name: Mapped[str] = mapped_column("name")`). Otherwise add the new column (or '
+        "a view under the new table name), write both, backfill, switch reads, then drop the "
+        "old one. Take a backup (or keep the old column) before any drop: "
         "`downgrade()` recreates an empty column, not its data."
     ),
     libraries=("alembic", "squawk-cli"),
@@ -73,7 +79,7 @@ squawk (`alembic upgrade head --sql | squawk`): it flags renames, drops and type
         "https://alembic.sqlalchemy.org/en/latest/ops.html#alembic.operations.Operations.alter_column",
         "https://squawkhq.com/docs/renaming-column",
         "https://squawkhq.com/docs/ban-drop-column",
-        "https://www.postgresql.org/docs/current/ddl-alter.html",
+        "https://alembic.sqlalchemy.org/en/latest/autogenerate.html#what-does-autogenerate-detect-and-what-does-it-not-detect",
     ),
 )
 
@@ -96,7 +102,11 @@ def _message(found: Destructive, added: tuple[str, ...]) -> str:
 def check(ctx: ProjectContext) -> Iterator[Finding]:
     schema = ctx.project.model.schema
     for migration in heads(schema.migrations):
-        found = [d for d in destructive(migration) if known(schema, d.op.table)]
+        found = [
+            d
+            for d in destructive(migration)
+            if known(schema, d.op.table) and not still_declared(schema, d)
+        ]
         added = expands(migration, found)
         for item in found:
             if item.kind.startswith("drop") and not added:
