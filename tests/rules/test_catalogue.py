@@ -32,6 +32,7 @@ KNOWN_PYPI = frozenset(
         "aiolimiter",
         "anyio",
         "structlog",
+        "squawk-cli",
         "sentry-sdk",
         "opentelemetry-api",
         "opentelemetry-sdk",
