@@ -77,6 +77,9 @@ def test_flushing_calls(code: str, expected: list[tuple[str, str, bool]]) -> Non
         ("session.add(u)", None),  # add() alone sends nothing
         ("await other.commit()", None),
         ("def inner():\n    session.commit()", None),
+        ("await mark_failed(session, order_id)", "mark_failed"),
+        ("await UserRepo(session).get(1)", "get"),
+        ("await safe_rollback(session)\nawait session.commit()", "reset"),
     ],
 )
 def test_first_use(code: str, expected: str | None) -> None:

@@ -122,6 +122,9 @@ def first_use(statements: Iterable[ast.stmt], session: str) -> SessionCall | str
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(dotted_name(t) == session for t in targets):
                 return "reset"
+        helper = _handed_to(node, session)
+        if helper is not None:
+            return helper
         call = session_call(node)
         if call is None or call.session != session:
             continue
@@ -129,6 +132,22 @@ def first_use(statements: Iterable[ast.stmt], session: str) -> SessionCall | str
             return "reset"
         if call.method in _USES:
             return call
+    return None
+
+
+def _handed_to(node: ast.AST, session: str) -> SessionCall | str | None:
+    """`await helper(session, ...)`, `await Repo(session).get(...)`: the awaited call that
+    gets the session as an argument ("reset" for a helper named like a rollback)."""
+    if not isinstance(node, ast.Await) or not isinstance(node.value, ast.Call):
+        return None
+    for inner in iter_subtree(node.value, same_scope=True):
+        if not isinstance(inner, ast.Call):
+            continue
+        passed = [*inner.args, *(k.value for k in inner.keywords)]
+        if any(dotted_name(a) == session for a in passed):
+            func = node.value.func
+            name = func.attr if isinstance(func, ast.Attribute) else dotted_name(func) or ""
+            return "reset" if "rollback" in name else SessionCall(session, name, node.value)
     return None
 
 

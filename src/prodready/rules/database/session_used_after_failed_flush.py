@@ -16,6 +16,7 @@ from prodready.analysis.session_failures import (
     followers,
     leaves,
     resets,
+    session_call,
 )
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -34,7 +35,8 @@ META = RuleMeta(
         "session.commit()`, `await session.execute(insert(...))`, or a query after "
         "`session.add(obj)` (autoflush) — an `except` that catches the database error "
         "(`IntegrityError`, `SQLAlchemyError`, `Exception`) keeps going, and the same session "
-        "runs another statement (in the handler, after the `try`, or on the loop's next item) "
+        "runs another statement or is handed to a helper (in the handler, after the `try`, or "
+        "on the loop's next item) "
         "with no `await session.rollback()` first: `except IntegrityError: user = await "
         "session.get(User, user_id)`."
     ),
@@ -121,15 +123,18 @@ def check(node: ast.Try, ctx: FileContext) -> Iterator[Finding]:
                 use, where = first_use(later, session), "after it"
             if not isinstance(use, SessionCall):
                 continue
+            direct = session_call(use.call)
+            helper = direct is None or direct.session != session
             yield ctx.finding(
                 handler,
                 f"`{session}.{failed.method}()` (line {failed.call.lineno}) can fail and this "
-                f"`except` goes on to `{session}.{use.method}()` (line {use.call.lineno}, "
+                f"`except` goes on to `{ast.unparse(use.call.func)}()` (line {use.call.lineno}, "
                 f"{where}) without `await {session}.rollback()`: "
                 + (
                     "on PostgreSQL the failed statement aborted the transaction"
                     if not failed.flushes
                     else "the session raises PendingRollbackError until it is rolled back"
                 ),
+                confidence=Confidence.MEDIUM if helper else None,
             )
             break
