@@ -80,6 +80,7 @@ def test_flushing_calls(code: str, expected: list[tuple[str, str, bool]]) -> Non
         ("await mark_failed(session, order_id)", "mark_failed"),
         ("await UserRepo(session).get(1)", "get"),
         ("await safe_rollback(session)\nawait session.commit()", "reset"),
+        ("async with factory() as session:\n    await helper(session)", "reset"),
     ],
 )
 def test_first_use(code: str, expected: str | None) -> None:

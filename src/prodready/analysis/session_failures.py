@@ -122,6 +122,9 @@ def first_use(statements: Iterable[ast.stmt], session: str) -> SessionCall | str
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(dotted_name(t) == session for t in targets):
                 return "reset"
+        opened = node.optional_vars if isinstance(node, ast.withitem) else None
+        if opened is not None and dotted_name(opened) == session:
+            return "reset"  # `async with factory() as session:` opens a new one
         helper = _handed_to(node, session)
         if helper is not None:
             return helper

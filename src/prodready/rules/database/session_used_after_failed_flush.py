@@ -54,7 +54,6 @@ META = RuleMeta(
 savepoint so that only it is undone; for get-or-create on PostgreSQL let the database do it:
 
 ```python
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
