@@ -170,3 +170,11 @@ def test_catches_db_error(handler: str, expected: bool) -> None:
     statement = ast.parse(f"try:\n    pass\n{handler}\n    pass").body[0]
     assert isinstance(statement, ast.Try)
     assert catches_db_error(statement.handlers[0], _named) is expected
+
+
+def test_first_use_without_helpers_finds_the_sessions_own_statement() -> None:
+    body = _function("await mark_failed(session)\nawait session.commit()").body
+    found = first_use(body, "session", helpers=False)
+    assert isinstance(found, SessionCall) and found.method == "commit"
+    only_helper = _function("await mark_failed(session)").body
+    assert first_use(only_helper, "session", helpers=False) is None

@@ -114,9 +114,12 @@ def flushing_calls(
     return found
 
 
-def first_use(statements: Iterable[ast.stmt], session: str) -> SessionCall | str | None:
-    """The first call that needs `session` usable; "reset" when a `rollback()`, `close()`, a
-    `begin_nested()` savepoint or a new value of the name comes first; None when neither."""
+def first_use(
+    statements: Iterable[ast.stmt], session: str, *, helpers: bool = True
+) -> SessionCall | str | None:
+    """The first call that needs `session` usable (with `helpers`, also an awaited call the
+    session is handed to); "reset" when a `rollback()`, `close()`, a `begin_nested()`
+    savepoint or a new value of the name comes first; None when neither."""
     for node in _own_nodes(statements):
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -126,7 +129,7 @@ def first_use(statements: Iterable[ast.stmt], session: str) -> SessionCall | str
         if opened is not None and dotted_name(opened) == session:
             return "reset"  # `async with factory() as session:` opens a new one
         helper = _handed_to(node, session)
-        if helper is not None:
+        if helper is not None and (helpers or helper == "reset"):
             return helper
         call = session_call(node)
         if call is None or call.session != session:

@@ -16,7 +16,6 @@ from prodready.analysis.session_failures import (
     followers,
     leaves,
     resets,
-    session_call,
 )
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -117,13 +116,15 @@ def check(node: ast.Try, ctx: FileContext) -> Iterator[Finding]:
             continue
         later = [*node.finalbody, *followers(node, ctx.semantic.ancestors, leaves(handler))]
         for session, failed in flushed.items():
-            use, where = first_use(handler.body, session), "in the handler"
+            scope, where = handler.body, "in the handler"
+            use = first_use(scope, session)
             if use is None:
-                use, where = first_use(later, session), "after it"
+                scope, where = later, "after it"
+                use = first_use(scope, session)
             if not isinstance(use, SessionCall):
                 continue
-            direct = session_call(use.call)
-            helper = direct is None or direct.session != session
+            # only handed to helpers (no statement of its own before a reset): less certain
+            helper = not isinstance(first_use(scope, session, helpers=False), SessionCall)
             yield ctx.finding(
                 handler,
                 f"`{session}.{failed.method}()` (line {failed.call.lineno}) can fail and this "
