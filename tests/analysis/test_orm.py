@@ -91,6 +91,25 @@ def test_query_call(call: str, expected: str | None) -> None:
     assert orm.query_call(node, {}) == expected
 
 
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ("session.execute(insert(User).values(x=1))", True),
+        ("session.execute(delete(User))", True),
+        ("session.execute(select(User))", False),
+        ('session.execute(text("INSERT INTO t VALUES (1)"))', True),
+        ('session.execute(text("SELECT 1"))', False),
+        ("session.execute(text(query.strip()))", False),  # unknown SQL
+        ('session.execute("UPDATE t SET x = 1")', True),
+        ("session.execute(stmt)", False),
+    ],
+)
+def test_writes(call: str, expected: bool) -> None:
+    node = ast.parse(call, mode="eval").body
+    assert isinstance(node, ast.Call)
+    assert orm.writes(node, {}) is expected
+
+
 def test_loaded_rows_follow_rebinding_and_refresh_lock() -> None:
     function = _function(
         "async def f(session, user):\n"

@@ -282,6 +282,23 @@ def _sql_kind(argument: ast.expr) -> str | None:
     return "write" if _SQL_WRITE.match(text) else None
 
 
+def writes(call: ast.Call, values: Values) -> bool:
+    """`session.execute(insert / update / delete(...))`, or of `text("INSERT ...")` or a raw
+    SQL string that writes; False when the statement cannot be read."""
+    if not call.args:
+        return False
+    found = statement(call.args[0], values)
+    if found is None:
+        return query_call(call, values) == "write"
+    if found.kind == "text":
+        built = _unawait(call.args[0])
+        if isinstance(built, ast.Name):
+            built = next(iter(values.get(built.id, ())), built)
+        sql = built.args[0] if isinstance(built, ast.Call) and built.args else None
+        return sql is not None and _sql_kind(sql) == "write"
+    return found.kind in {"insert", "update", "delete"}
+
+
 def query_call(call: ast.Call, values: Values) -> str | None:
     """ "read" / "write" when `call` sends a query to the database, else None:
     `session.get(Model, id)`, `session.refresh(obj)`, `session.execute/scalar/scalars/stream(
