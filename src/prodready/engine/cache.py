@@ -18,7 +18,8 @@ from pathlib import Path
 from prodready import __version__
 from prodready.engine.analyse import FileAnalysis
 
-CACHE_FORMAT = "4"  # 2: lifecycle and structure fields; 3: background task facts; 4: returns_row
+CACHE_FORMAT = "5"  # 2: lifecycle and structure fields; 3: background task facts; 4: returns_row
+# 5: returned / returned_items (rows handed on through calls)
 
 
 @dataclass(frozen=True, slots=True)

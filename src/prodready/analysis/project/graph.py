@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from prodready.analysis.project import row_returns
 from prodready.analysis.project.model import ClassInfo, FileFacts, FunctionInfo
 
 MAX_DEPTH = 4
@@ -34,6 +35,10 @@ class CallGraph:
         by_short: dict[str, list[str]] = defaultdict(list)
         for name in functions:
             by_short[name.rsplit(".", 1)[-1]].append(name)
+        functions = row_returns.resolve(
+            functions,
+            lambda call: next(iter(_targets([call], functions, classes, by_short)), None),
+        )
         edges = {
             name: tuple(dict.fromkeys(_targets(info.calls, functions, classes, by_short)))
             for name, info in functions.items()
