@@ -467,7 +467,7 @@ class LoadedRows:
                 _rebind(events, node.target, node)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 _rebind(events, node.optional_vars, node.context_expr)
-            elif isinstance(node, ast.Call) and _refresh_locks(node):
+            elif isinstance(node, ast.Call) and refresh_locks(node):
                 name = node.args[0].id  # type: ignore[attr-defined]
                 locked = RowLoad("", True, node)
                 events.setdefault(name, []).append(_Event(node.lineno, locked, node))
@@ -499,7 +499,7 @@ def _rebind(events: dict[str, list[_Event]], target: ast.expr, node: ast.AST) ->
             events.setdefault(name.id, []).append(_Event(line, None, node))
 
 
-def _refresh_locks(call: ast.Call) -> bool:
+def refresh_locks(call: ast.Call) -> bool:
     """`session.refresh(obj, with_for_update=True)` (re-reads the row under a lock)."""
     return (
         isinstance(call.func, ast.Attribute)

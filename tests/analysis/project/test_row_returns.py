@@ -105,3 +105,20 @@ def test_unpacked_and_inherited_loads_reach_the_caller() -> None:
     inherited = load(calls["repo.Users(session).get_by_id"])
     # `*.get_by_id`: an untyped receiver, but one project function has that compound name
     assert inherited is not None and inherited.model == ""
+
+
+def test_a_row_refreshed_under_a_lock_is_returned_locked() -> None:
+    functions = code_of(
+        {
+            "app.locks": """
+            from app.repo import by_tg
+
+            async def lock_user(session, tg_id):
+                user = await by_tg(session, tg_id)
+                await session.refresh(user, with_for_update=True)
+                return user
+            """,
+            "app.repo": _SOURCES["app.repo"],
+        }
+    ).project.calls.functions
+    assert functions["app.locks.lock_user"].returns_row == RowSource("", True)

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from prodready.analysis.orm import is_model_name, local_assignments, row_load
+from prodready.analysis.orm import is_model_name, local_assignments, refresh_locks, row_load
 from prodready.analysis.project.model import FunctionInfo, Returned, RowSource
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.walk import iter_body
@@ -56,23 +56,36 @@ def returned_shapes(
     ]
     if not returned:
         return None, ()
-    whole = _combine([_part(value, values, callee) for value in returned])
-    sizes = {len(v.elts) if isinstance(v, ast.Tuple) else 0 for v in returned}
-    size = sizes.pop() if len(sizes) == 1 else 0
+    # `await session.refresh(user, with_for_update=True)`: `user` is a row, and locked
+    locked = {
+        node.args[0].id
+        for node in iter_body(function)
+        if isinstance(node, ast.Call) and refresh_locks(node) and isinstance(node.args[0], ast.Name)
+    }
+    whole = _combine([_part(value, values, callee, locked) for value in returned])
+    tuples = [value for value in returned if isinstance(value, ast.Tuple)]
+    sizes = {len(value.elts) for value in tuples}
+    size = sizes.pop() if len(tuples) == len(returned) and len(sizes) == 1 else 0
     items = tuple(
-        _combine([_part(v.elts[i], values, callee) for v in returned if isinstance(v, ast.Tuple)])
+        _combine([_part(value.elts[i], values, callee, locked) for value in tuples])
         for i in range(size if size >= 2 else 0)
     )
     return whole, items if any(items) else ()
 
 
 def _part(
-    value: ast.expr, values: Mapping[str, list[ast.expr]], callee: Callee, follow: bool = True
+    value: ast.expr,
+    values: Mapping[str, list[ast.expr]],
+    callee: Callee,
+    locked: set[str],
+    follow: bool = True,
 ) -> _Part | None:
     """A returned expression: a row it loads, or the call whose result it is; a local name
     is each value it is assigned."""
+    if isinstance(value, ast.Name) and value.id in locked:
+        return RowSource("", True), ()
     if isinstance(value, ast.Name) and follow:
-        parts = [_part(v, values, callee, follow=False) for v in values.get(value.id, ())]
+        parts = [_part(v, values, callee, locked, False) for v in values.get(value.id, ())]
         known = [part for part in parts if part is not None]
         return _merge(known) if known and len(known) == len(parts) else None
     if isinstance(value, ast.Constant) and value.value is None:
