@@ -4,7 +4,8 @@
   .with_for_update()`, `update(...)`, `text(...)`, `session.query(User).filter(...)` — followed
   through local names (`stmt = select(...)`, `stmt = stmt.where(...)`): its kind, the model it
   selects and whether any step of it locks the rows (`with_for_update`, a strict isolation level).
-- `row_load(expr, values)`: the ORM object an expression loads — `await session.get(User, id)`,
+- `row_load(expr, values)`: the ORM object an expression loads — `await session.get(User, id)`
+  (or a generic repository's `await self.session.get(self.model, id)`),
   `await session.scalar(stmt)`, `(await session.execute(stmt)).scalar_one()`,
   `(await session.scalars(stmt)).first()`, `result.scalar_one_or_none()` after
   `result = await session.execute(stmt)`, `session.query(User).filter(...).first()`.
@@ -51,6 +52,7 @@ _SQL_READ = re.compile(r"^\s*(\(\s*)*(select|with|show|values|table)\b", re.I)
 _SQL_WRITE = re.compile(r"^\s*(insert|update|delete|upsert|merge|copy)\b", re.I)
 _SQL_LOCK = re.compile(r"\bfor\s+(no\s+key\s+)?(update|share)\b", re.I)
 _MAX_HOPS = 8
+_MODEL_ATTRIBUTE = re.compile(r"^_*model(_?cls|_?class|_?type)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,16 @@ def is_model_name(expr: ast.AST) -> bool:
     """`User`, `models.User`: a CamelCase class name (not a CONSTANT, not a string)."""
     name = dotted_name(expr)
     return name is not None and bool(_MODEL.match(name.rsplit(".", 1)[-1]))
+
+
+def _model_attribute(expr: ast.AST) -> bool:
+    """`self.model`, `cls._model`, `self.model_class`: a generic repository's model class."""
+    return (
+        isinstance(expr, ast.Attribute)
+        and isinstance(expr.value, ast.Name)
+        and expr.value.id in {"self", "cls"}
+        and bool(_MODEL_ATTRIBUTE.match(expr.attr))
+    )
 
 
 def _strict_isolation(call: ast.Call) -> bool:
@@ -188,6 +200,8 @@ def row_load(expr: ast.expr, values: Values) -> RowLoad | None:
     method, receiver = node.func.attr, node.func.value
     if method in {"get", "get_one"} and len(node.args) >= 2 and is_model_name(node.args[0]):
         return RowLoad(dotted_name(node.args[0]) or "", _get_locks(node), node)
+    if method in {"get", "get_one"} and len(node.args) >= 2 and _model_attribute(node.args[0]):
+        return RowLoad("", _get_locks(node), node) if is_db_receiver(node) else None
     if method == "scalar" and node.args:
         found = statement(node.args[0], values)
         if found is not None and found.kind in {"select", "query"}:
@@ -406,7 +420,9 @@ class _Event:
     node: ast.AST
 
 
-Remote = Callable[[ast.Call], RowLoad | None]
+# The row a call to a function of another module returns, or the rows at each item of the
+# tuple it returns (None at an item that is not one).
+Remote = Callable[[ast.Call], RowLoad | tuple[RowLoad | None, ...] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,13 +456,25 @@ class LoadedRows:
         for node in iter_body(function):
             if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                load = row_load(node.value, values) or _helper_load(node.value, loaders)
+                found: RowLoad | tuple[RowLoad | None, ...] | None
+                found = row_load(node.value, values) or _helper_load(node.value, loaders)
                 called = _unawait(node.value)
-                if load is None and remote is not None and isinstance(called, ast.Call):
-                    load = remote(called)
+                if found is None and remote is not None and isinstance(called, ast.Call):
+                    found = remote(called)
+                load = found if isinstance(found, RowLoad) else None
+                items: tuple[RowLoad | None, ...] = found if isinstance(found, tuple) else ()
                 for target in targets:
                     if isinstance(target, ast.Name):
                         events.setdefault(target.id, []).append(_Event(node.lineno, load, node))
+                    elif isinstance(target, ast.Tuple | ast.List) and len(target.elts) == len(
+                        items
+                    ):  # `user, created = await get_or_create_user(...)`
+                        for element, item in zip(target.elts, items, strict=True):
+                            if isinstance(element, ast.Name):
+                                event = _Event(node.lineno, item, node)
+                                events.setdefault(element.id, []).append(event)
+                            else:
+                                _rebind(events, element, node)
                     else:  # `source, target = ...` binds the names to something else
                         _rebind(events, target, node)
             elif isinstance(node, ast.For | ast.AsyncFor) and isinstance(node.target, ast.Name):
@@ -456,7 +484,7 @@ class LoadedRows:
                 _rebind(events, node.target, node)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 _rebind(events, node.optional_vars, node.context_expr)
-            elif isinstance(node, ast.Call) and _refresh_locks(node):
+            elif isinstance(node, ast.Call) and refresh_locks(node):
                 name = node.args[0].id  # type: ignore[attr-defined]
                 locked = RowLoad("", True, node)
                 events.setdefault(name, []).append(_Event(node.lineno, locked, node))
@@ -488,7 +516,7 @@ def _rebind(events: dict[str, list[_Event]], target: ast.expr, node: ast.AST) ->
             events.setdefault(name.id, []).append(_Event(line, None, node))
 
 
-def _refresh_locks(call: ast.Call) -> bool:
+def refresh_locks(call: ast.Call) -> bool:
     """`session.refresh(obj, with_for_update=True)` (re-reads the row under a lock)."""
     return (
         isinstance(call.func, ast.Attribute)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import partial
 
 from prodready.analysis.dataflow import self_updates
 from prodready.analysis.names import dotted_name
@@ -12,15 +13,14 @@ from prodready.analysis.orm import (
     local_assignments,
     module_loaders,
     persists,
-    returned_load,
 )
 from prodready.analysis.project.model import (
     ClassInfo,
     Evidence,
     FileFacts,
     FunctionInfo,
-    RowSource,
 )
+from prodready.analysis.project.row_returns import returned_shapes
 from prodready.analysis.source import ParsedFile
 from prodready.analysis.walk import iter_body, iter_subtree
 
@@ -148,7 +148,9 @@ def _class_info(node: ast.ClassDef, qualname: str, resolver: _Resolver, path: st
                         attr_type = resolver.name(value.func)
                     if attr_type:
                         attributes.setdefault(target.attr, attr_type)
-    bases = tuple(b for b in (resolver.name(base) for base in node.bases) if b)
+    # `BaseRepository[User]`: a generic base is its class
+    unsubscripted = (base.value if isinstance(base, ast.Subscript) else base for base in node.bases)
+    bases = tuple(b for b in (resolver.name(base) for base in unsubscripted) if b)
     return ClassInfo(
         qualname, Evidence(path, node.lineno), bases, tuple(sorted(attributes.items()))
     )
@@ -203,7 +205,8 @@ def extract(parsed: ParsedFile) -> FileFacts:
                     and (callee := _callee(inner, resolver, types, owner)) is not None
                 ]
                 decorators = parsed.semantic.decorator_names(node)
-                load = returned_load(node)
+                naming = partial(_callee, resolver=resolver, types=types, owner=owner)
+                returned, items = returned_shapes(node, naming)
                 rewrites = any(True for _ in self_updates(node)) and persists(node)
                 functions.append(
                     FunctionInfo(
@@ -212,7 +215,8 @@ def extract(parsed: ParsedFile) -> FileFacts:
                         is_async=isinstance(node, ast.AsyncFunctionDef),
                         calls=tuple(dict.fromkeys(calls)),
                         decorators=decorators,
-                        returns_row=RowSource(load.model, load.locked) if load else None,
+                        returned=returned,
+                        returned_items=items,
                         rewrites_row=rewrites,
                         loads_row=rewrites and _loads_row(node, parsed.tree),
                     )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from prodready.analysis.project import row_returns
 from prodready.analysis.project.model import ClassInfo, FileFacts, FunctionInfo
 
 MAX_DEPTH = 4
@@ -40,6 +41,12 @@ class CallGraph:
         for name in functions:
             by_short[name.rsplit(".", 1)[-1]].append(name)
         instances = {name: cls for name, cls in instances.items() if cls in classes}
+        functions = row_returns.resolve(
+            functions,
+            lambda call: next(
+                iter(_targets([call], functions, classes, by_short, instances)), None
+            ),
+        )
         edges = {
             name: tuple(
                 dict.fromkeys(_targets(info.calls, functions, classes, by_short, instances))

@@ -330,15 +330,33 @@ class RowSource:
 
 
 @dataclass(frozen=True, slots=True)
+class Returned:
+    """One value a function returns — the whole value, or one item of a returned tuple — as
+    every `return` builds it: the rows the body itself loads for it (`row`: their model, locked
+    when any load locks; None when no `return` loads one here) and the calls whose result is
+    given back as is (`calls`, callee names as `FunctionInfo.calls` writes them:
+    `return await self.repo.get_by_tg_id(tg_id)`). Recorded only when each `return` is one or
+    the other; the call graph decides whether the calls return rows (`CallGraph.build`)."""
+
+    row: RowSource | None
+    calls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FunctionInfo:
     """A project function for the call graph.
 
     name: "<module>.<function>" or "<module>.<Class>.<method>"; calls: what its own body
     calls (nested defs excluded), resolved to qualified names where the imports, `self`, the
     class's attributes or the annotations of parameters and locals tell, else "*.<attr>".
-    returns_row: the row every `return` gives back when each is a query's ORM object (a
-    repository's `get_by_user`); rewrites_row: the body writes a local object's column from
-    its own value (`user.balance -= price`) and commits or adds to a session; loads_row: (of
+    returned / returned_items: how every `return` builds the whole value / the items of a
+    returned tuple (`return user, created`), from rows and calls (file facts, see `Returned`);
+    returns_row / returns_rows: the row every `return` gives back (a repository's
+    `get_by_user`, a service that returns its result) / the rows at each item of a returned
+    tuple (None at an item that is not one) — filled in by the call graph, which follows
+    `returned`'s calls through the project, never by `calls.extract`; rewrites_row: the body
+    writes a local object's column from its own value (`user.balance -= price`) and commits
+    or adds to a session; loads_row: (of
     such a function) its body loads a row itself or through a loader of its own module."""
 
     name: str
@@ -346,7 +364,10 @@ class FunctionInfo:
     is_async: bool
     calls: tuple[str, ...] = ()
     decorators: tuple[str, ...] = ()
+    returned: Returned | None = None
+    returned_items: tuple[Returned | None, ...] = ()
     returns_row: RowSource | None = None
+    returns_rows: tuple[RowSource | None, ...] = ()
     rewrites_row: bool = False
     loads_row: bool = False
 

@@ -9,16 +9,12 @@ so following a call costs one resolution and one lookup: no module is read again
 from __future__ import annotations
 
 import ast
-import re
 
 from prodready.analysis.orm import Remote, RowLoad
 from prodready.analysis.project.bodies import Body, Code
 from prodready.analysis.project.calls import callee_names
 from prodready.analysis.project.model import FunctionInfo
-
-# An untyped receiver's method linked by its name alone: `get`, `first`, `fetch` are also
-# dict, cache and HTTP-client methods, so only a compound name (`get_by_user`) is trusted.
-_GENERIC = re.compile(r"^_*[a-z]+$")
+from prodready.analysis.project.row_returns import is_generic
 
 
 def may_rewrite_a_row(code: Code, info: FunctionInfo) -> bool:
@@ -29,24 +25,30 @@ def may_rewrite_a_row(code: Code, info: FunctionInfo) -> bool:
         return False
     functions = code.project.calls.functions
     return info.loads_row or any(
-        (target := code.resolve(call)) is not None and functions[target].returns_row is not None
+        (target := code.resolve(call)) is not None
+        and (functions[target].returns_row is not None or any(functions[target].returns_rows))
         for call in info.calls
-        if not (call.startswith("*.") and _GENERIC.match(call[2:]))
+        if not is_generic(call)
     )
 
 
 def remote_loads(code: Code, body: Body) -> Remote:
-    """The row a call of `body`'s own code loads through another project function, if any."""
+    """The row a call of `body`'s own code loads through another project function, if any,
+    or the rows at each item of the tuple it returns (`user, created = await get_or_create(
+    ...)`)."""
     calls = code.project.calls
     owner = calls.classes.get(body.name.rsplit(".", 1)[0])
     names = callee_names(body.parsed, body.node, owner)
 
-    def load(call: ast.Call) -> RowLoad | None:
+    def load(call: ast.Call) -> RowLoad | tuple[RowLoad | None, ...] | None:
         callee = names.get(id(call))
-        if callee is None or (callee.startswith("*.") and _GENERIC.match(callee[2:])):
+        target = code.resolve(callee) if callee is not None and not is_generic(callee) else None
+        if target is None:
             return None
-        target = code.resolve(callee)
-        source = calls.functions[target].returns_row if target is not None else None
+        info = calls.functions[target]
+        if info.returns_rows:
+            return tuple(RowLoad(s.model, s.locked, call) if s else None for s in info.returns_rows)
+        source = info.returns_row
         return RowLoad(source.model, source.locked, call) if source is not None else None
 
     return load
