@@ -128,3 +128,29 @@ def test_not_a_split() -> None:
     ]
     for case in cases:
         assert _split(case) is None, case
+
+
+def test_two_begin_blocks_of_one_session() -> None:
+    found = _split(
+        """
+        async def handle(session, user):
+            async with session.begin():
+                user.balance -= 1
+            async with session.begin():
+                session.add(Order(user_id=user.id))
+        """
+    )
+    assert found is not None and (found.first.at[0], found.second.at[0]) == (4, 6)
+
+
+def test_begin_blocks_of_a_session_maker_are_separate_sessions() -> None:
+    found = _split(
+        """
+        async def handle(maker, user_id):
+            async with maker.begin() as session:
+                session.add(Order(user_id=user_id))
+            async with maker.begin() as session:
+                session.add(Order(user_id=user_id))
+        """
+    )
+    assert found is None

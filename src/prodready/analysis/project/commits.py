@@ -90,6 +90,9 @@ class Step:
 
     @property
     def at(self) -> tuple[int, int]:
+        """Where it happens: a `begin()` block commits where it ends."""
+        if isinstance(self.node, ast.With | ast.AsyncWith):
+            return (self.node.end_lineno or 0, self.node.end_col_offset or 0)
         return (getattr(self.node, "lineno", 0), getattr(self.node, "col_offset", 0))
 
 
@@ -206,14 +209,31 @@ def _results(function: FunctionNode) -> dict[int, str]:
     return found
 
 
-def _commit_receiver(call: ast.Call) -> str | None:
+def _commit_receiver(call: ast.Call, method: str = "commit") -> str | None:
     """`session.commit()` / `self.session.commit()`: the receiver's dotted name."""
     func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr != "commit" or call.args:
+    if not isinstance(func, ast.Attribute) or func.attr != method or call.args:
         return None
     receiver = dotted_name(func.value) or ""
     sessionish = is_db_receiver(call) or any(w in receiver.lower() for w in _SESSION_WORDS)
     return receiver if receiver and sessionish else None
+
+
+def _begin_blocks(
+    node: ast.With | ast.AsyncWith, context: dict[int, _Where], assigned: dict[str, list[int]]
+) -> list[Step]:
+    """`async with session.begin():` commits the session where the block ends; a session
+    bound by the block (`async with maker.begin() as session:`) is a new one each time."""
+    found: list[Step] = []
+    where = context.get(id(node), _Where())
+    for item in node.items:
+        call = item.context_expr
+        receiver = _commit_receiver(call, "begin") if isinstance(call, ast.Call) else None
+        if receiver is not None:
+            bound = f"{id(node)}" if item.optional_vars is not None else ""
+            session = bound or _binding(receiver.split(".")[0], node, where, assigned)
+            found.append(Step("commit", node, f"`{receiver}.begin()` block", session, "", where))
+    return found
 
 
 def _last(expr: ast.AST) -> str:
@@ -312,6 +332,8 @@ class Transactions:
                         attr = getattr(target, "attr", "")
                         touch = bool(_TOUCH.match(attr))
                         found.append(Step("write", node, f"`{owned}.{attr}`", record=touch))
+            if isinstance(node, ast.With | ast.AsyncWith):
+                found.extend(_begin_blocks(node, context, assigned))
             if isinstance(node, ast.Call):
                 steps = self._call(node, body, names, trusted, where, assigned)
                 result = results.get(id(node), "")
@@ -345,7 +367,13 @@ class Transactions:
         if short != "__init__" and self.outside(callee):
             return [Step("effect", node, f"`{short}()`")]
         inner = self.code.body(callee)
-        if inner is None or write_of(inner) is None:
+        if inner is None:
+            return steps
+        if write_of(inner) is None:
+            if "commit" in short.lower() and self.commits_given_session(inner):
+                root = _session_argument(node)  # `await session_commit(session)`: a helper
+                session = _binding(root, node, where, assigned) if root else ""
+                steps.append(Step("commit", node, f"`{short}()`", session, "", where))
             return steps
         record = bool(_RECORD.search(short.lower()) or _BOOKKEEPING.search(short))
         steps = [Step("write", node, f"`{short}()`", record=record)]

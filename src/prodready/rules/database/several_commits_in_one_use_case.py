@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from prodready.analysis.engines import long_running_path
 from prodready.analysis.project.bodies import Code
-from prodready.analysis.project.commits import Split, Transactions
+from prodready.analysis.project.commits import Split, Step, Transactions
 from prodready.analysis.project.effects import Effects
 from prodready.analysis.project.model import Evidence
 from prodready.domain.finding import Finding
@@ -23,9 +24,10 @@ META = RuleMeta(
     what=(
         "A handler, route, job or the service function it calls commits the same session "
         "twice on one path, with database writes before each commit and nothing outside the "
-        "database between them — directly (`await session.commit()` twice) or by calling "
-        "repository functions that each commit the session they are handed "
-        "(`await repo.debit(...)`, then `await repo.create_order(...)`)."
+        "database between them — directly (`await session.commit()` twice, two "
+        "`async with session.begin():` blocks in a row) or by calling repository functions "
+        "that each commit the session they are handed (`await repo.debit(...)`, then "
+        "`await repo.create_order(...)`)."
     ),
     why=(
         "The use case is one change of the business state cut into two transactions. A crash, "
@@ -70,10 +72,18 @@ async def buy(session: AsyncSession, user: "User", product: "Product") -> "Order
 )
 
 
+# Code that fills or measures a database rather than serving a use case.
+_NOT_USE_CASES = ("benchmark", "bench_", "seed", "fixtures", "demo_data")
+
+
+def _line(step: Step) -> int:
+    return int(getattr(step.node, "lineno", 0))
+
+
 def _message(name: str, found: Split) -> str:
     first, second = found.first, found.second
     how = f"commits with {first.label}, then again with {second.label}"
-    text = f"`{name}` {how} (line {first.at[0]}), writes before each"
+    text = f"`{name}` {how} (line {_line(first)}), writes before each"
     if found.for_id:
         text += "; the first commit seems to fetch a new row's id, which `flush()` gives"
     return text + ": a failure between them leaves the first half committed"
@@ -85,7 +95,10 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     effects = Effects(project)
     transactions = Transactions(Code(project, ctx.files), effects)
     for name, info in project.calls.functions.items():
-        if not any(call.endswith(".commit") for call in info.calls) and not any(
+        path = info.evidence.path
+        if not long_running_path(path) or path.rsplit("/", 1)[-1].startswith(_NOT_USE_CASES):
+            continue
+        if not any(call.endswith((".commit", ".begin")) for call in info.calls) and not any(
             effects.reach(callee, frozenset({"commit"}), 1) for callee in effects.callees(name)
         ):
             continue
@@ -95,7 +108,7 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             continue
         through = found.first.via or found.second.via or found.for_id
         yield ctx.finding_at(
-            Evidence(body.path, found.second.at[0]),
+            Evidence(body.path, _line(found.second)),
             _message(name.rsplit(".", 1)[-1], found),
             confidence=Confidence.LOW if through else None,
         )
