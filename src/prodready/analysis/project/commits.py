@@ -30,6 +30,7 @@ from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.walk import iter_body
 
 _GUARDS = (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler)
+_BLOCKS = (*_GUARDS, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.If)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _ELSEWHERE = EXTERNAL | {"sdk-client", "queue", "telegram"}
 _SESSION_WORDS = ("session", "uow", "unit_of_work")
@@ -118,6 +119,8 @@ def _swallows(node: ast.Try | ast.TryStar) -> bool:
 
 def _inner(node: ast.AST, field_name: str, where: _Where) -> _Where:
     """Where the children of `node` under `field_name` sit."""
+    if not isinstance(node, _BLOCKS):
+        return where  # an expression or a simple statement changes nothing
     guarded = where.guarded or isinstance(node, _GUARDS)
     changes: dict[str, object] = {}
     if isinstance(node, ast.With | ast.AsyncWith):
@@ -277,6 +280,26 @@ class Transactions:
     effects: Effects
     _outside: dict[str, bool] = field(default_factory=dict)
     _commits: dict[str, bool] = field(default_factory=dict)
+    _committers: frozenset[str] | None = None
+
+    def _may_commit_twice(self, body: Body) -> bool:
+        """Two calls at least that may commit: `.commit()`, `.begin()`, or a call of a name
+        that a committing project function has (a cheap check before reading the body)."""
+        if self._committers is None:
+            self._committers = frozenset(
+                name.rsplit(".", 1)[-1]
+                for name, effects in self.effects.direct.items()
+                if any(e.kind == "commit" for e in effects)
+            )
+        count = 0
+        for node in iter_body(body.node):
+            if isinstance(node, ast.Call):
+                func = node.func
+                short = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                count += short in ("commit", "begin") or short in self._committers
+                if count > 1:
+                    return True
+        return False
 
     def outside(self, name: str) -> bool:
         """The function reaches an effect outside the database (two calls deep)."""
@@ -385,6 +408,8 @@ class Transactions:
 
     def split(self, body: Body) -> Split | None:
         """The first split of the function's flow into two transactions, or None."""
+        if not self._may_commit_twice(body):
+            return None
         found = self.steps(body)
         commits = [i for i, s in enumerate(found) if s.kind == "commit"]
         where = branches(body.node) if len(commits) > 1 else {}

@@ -98,10 +98,6 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
         path = info.evidence.path
         if not long_running_path(path) or path.rsplit("/", 1)[-1].startswith(_NOT_USE_CASES):
             continue
-        if not any(call.endswith((".commit", ".begin")) for call in info.calls) and not any(
-            effects.reach(callee, frozenset({"commit"}), 1) for callee in effects.callees(name)
-        ):
-            continue
         body = transactions.code.body(name)
         found = transactions.split(body) if body is not None else None
         if found is None or body is None:
