@@ -238,6 +238,7 @@ class Effects:
             if any(name.split(".")[0] in HTTP_LIBRARIES for name in fact.imports)
         }
         local = frozenset(part for f in project.facts for part in _roots(f.module, f.path))
+        self.http_files, self.local = http_files, local
         self.direct: dict[str, tuple[Effect, ...]] = {
             name: tuple(
                 effect
@@ -247,6 +248,10 @@ class Effects:
             for name, info in project.calls.functions.items()
         }
         self._memo: dict[tuple[str, str, int], Reach | None] = {}
+
+    def of_call(self, call: str, path: str) -> Effect | None:
+        """The effect of one call name made in the file at `path`."""
+        return classify(call, path in self.http_files, self.local)
 
     def reach(self, function: str, kinds: frozenset[str], depth: int = MAX_DEPTH) -> Reach | None:
         """The first effect of one of `kinds` that `function` makes or reaches."""

@@ -61,7 +61,7 @@ def _candidates(
 Branch = tuple[tuple[int, str], ...]
 
 
-def _branches(function: FunctionNode) -> dict[int, Branch]:
+def branches(function: FunctionNode) -> dict[int, Branch]:
     """id(node) -> the branches of `if` / `match` statements it sits in, as (id of the
     statement, which branch); nested functions and classes are not entered. What follows an
     `if` whose body ends in `return` / `raise` is that `if`'s other branch (`if provider ==
@@ -102,7 +102,7 @@ def _ends(body: list[ast.stmt]) -> bool:
     return bool(body) and isinstance(body[-1], ast.Return | ast.Raise)
 
 
-def _exclusive(first: Branch, second: Branch) -> bool:
+def exclusive(first: Branch, second: Branch) -> bool:
     taken = dict(first)
     return any(statement in taken and taken[statement] != arm for statement, arm in second)
 
@@ -125,12 +125,12 @@ def effect_order(
     writes, write_sure = _candidates(calls, _target(*write), len(write[0]) < 2)
     if not commits or not writes:
         return Order("", "unknown")
-    branches = _branches(function)
+    where = branches(function)
     pairs = [
         (c, w)
         for c in commits
         for w in writes
-        if c is not w and not _exclusive(branches.get(id(c), ()), branches.get(id(w), ()))
+        if c is not w and not exclusive(where.get(id(c), ()), where.get(id(w), ()))
     ]
     if not pairs:
         same = any(c is w for c in commits for w in writes)

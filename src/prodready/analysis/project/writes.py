@@ -94,7 +94,7 @@ def _statement_root(expr: ast.AST) -> ast.AST:
     return expr
 
 
-def _writes_call(call: ast.Call, semantic: SemanticModel) -> str | None:
+def write_call(call: ast.Call, semantic: SemanticModel) -> str | None:
     func = call.func
     name = semantic.qualified_name(func) or ""
     if name in SA_WRITE_STATEMENTS:
@@ -167,7 +167,7 @@ def writes_in(function: FunctionNode, semantic: SemanticModel) -> tuple[ast.AST,
     loaded: set[str] | None = None
     for node in iter_body(function):
         if isinstance(node, ast.Call):
-            label = _writes_call(node, semantic)
+            label = write_call(node, semantic)
             if label is not None:
                 return node, label
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
