@@ -209,7 +209,7 @@ def _entry(code: Code, hooks: list[Hook], default: str, web: bool) -> Entry:
         for h in hooks
         if h.kind == "exception-handler" and h.on not in ("Exception", "builtins.Exception")
     )
-    catchers = [h for h in hooks if h.kind == "error-handler" or _catching_middleware(h)]
+    catchers = [h for h in hooks if h.kind == "error-handler" or h.error_named_middleware]
     if not catchers:
         return Entry(default, handled)
     for hook in catchers:
@@ -221,11 +221,6 @@ def _entry(code: Code, hooks: list[Hook], default: str, web: bool) -> Entry:
                 short = hook.function.rsplit(".", 1)[-1]
                 return Entry(f"the error handler `{short}` logs it again ({where})", handled)
     return Entry(None, handled)
-
-
-def _catching_middleware(hook: Hook) -> bool:
-    name = hook.function.rsplit(".", 1)[-1].lower()
-    return hook.kind == "middleware" and ("error" in name or "exception" in name)
 
 
 def _hook_body(code: Code, hook: Hook) -> Body | None:

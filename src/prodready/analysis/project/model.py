@@ -108,6 +108,13 @@ class Hook:
     evidence: Evidence
     on: str = ""
 
+    @property
+    def error_named_middleware(self) -> bool:
+        """A middleware whose name says it handles errors (`ErrorsMiddleware`,
+        `catch_exceptions`): what it catches is not logged by the framework again."""
+        name = self.function.rsplit(".", 1)[-1].lower()
+        return self.kind == "middleware" and ("error" in name or "exception" in name)
+
 
 @dataclass(frozen=True, slots=True)
 class BackgroundJob:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.analysis.project.model import Evidence, Hook, ProjectModel
+from prodready.analysis.project.model import Evidence, ProjectModel
 from prodready.analysis.project.profile import service_profile
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
@@ -80,12 +80,6 @@ _REGISTER = {
 _CATCH_ALL = frozenset({"Exception", "BaseException", "builtins.Exception"})
 
 
-def _catches(hook: Hook) -> bool:
-    """A middleware whose name says it handles errors (`ErrorsMiddleware`, `catch_exceptions`)."""
-    name = hook.function.rsplit(".", 1)[-1].lower()
-    return hook.kind == "middleware" and ("error" in name or "exception" in name)
-
-
 def _bot_gaps(model: ProjectModel) -> Iterator[tuple[Evidence, str]]:
     for family in ("aiogram", "ptb"):
         handlers = [
@@ -94,7 +88,9 @@ def _bot_gaps(model: ProjectModel) -> Iterator[tuple[Evidence, str]]:
             if _FAMILIES.get(h.framework) == family and h.update != "errors"
         ]
         hooks = [h for h in model.hooks if _FAMILIES.get(h.framework) == family]
-        if not handlers or any(h.kind == "error-handler" or _catches(h) for h in hooks):
+        if not handlers or any(
+            h.kind == "error-handler" or h.error_named_middleware for h in hooks
+        ):
             continue
         entries = [e.evidence for e in model.entry_points if _FAMILIES.get(e.framework) == family]
         where = entries[0] if entries else handlers[0].evidence
@@ -115,7 +111,8 @@ def _api_gap(model: ProjectModel) -> tuple[Evidence, str] | None:
     ]
     hooks = [h for h in model.hooks if h.framework in {"fastapi", "starlette"}]
     if not routes or any(
-        (h.kind == "exception-handler" and h.on in _CATCH_ALL) or _catches(h) for h in hooks
+        (h.kind == "exception-handler" and h.on in _CATCH_ALL) or h.error_named_middleware
+        for h in hooks
     ):
         return None
     return routes[0].evidence, (
