@@ -132,9 +132,10 @@ def health(project: Project) -> PracticeAssessment:
             "the service serves no HTTP (it polls or consumes a queue): its process "
             "supervisor watches it, there is nothing for a probe to call",
         )
-    found = [
-        r for r in model.routes if r.path.rstrip("/").rsplit("/", 1)[-1].lower() in HEALTH_PATHS
-    ]
+    found = sorted(
+        (r for r in model.routes if r.path.rstrip("/").rsplit("/", 1)[-1].lower() in HEALTH_PATHS),
+        key=lambda r: (r.path.count("/"), r.path),  # `/health` before `/admin/x/health`
+    )
     if found:
         reason = "an HTTP endpoint answers health / readiness probes"
         return assessment(
