@@ -16,6 +16,7 @@ from prodready.analysis.walk import iter_subtree
 from prodready.rules.matchers import BEST_EFFORT_METHODS, USER_REPLY_METHODS
 
 Drop = Literal["silent", "fallback", "answer"]
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 BROAD_EXCEPTIONS = frozenset(
     {"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"}
 )
@@ -163,10 +164,15 @@ def caught_names(handler: ast.ExceptHandler) -> frozenset[str]:
 def traceback_log(handler: ast.ExceptHandler, semantic: SemanticModel) -> ast.Call | None:
     """The first call of the clause that logs the error with its traceback at INFO or above:
     `log.exception(...)`, `log.error(..., exc_info=True)`, loguru's `logger.exception(...)` /
-    `logger.opt(exception=e).error(...)`, structlog's `.exception(...)`."""
-    for node in iter_subtree(handler, same_scope=True):
+    `logger.opt(exception=e).error(...)`, structlog's `.exception(...)`. A log in a nested
+    `except` is about the error that clause caught (a failed clean-up), not this one."""
+    stack: list[ast.AST] = list(reversed(handler.body))
+    while stack:
+        node = stack.pop()
         if isinstance(node, ast.Call) and log_level(node, semantic.call_name(node)) == "traceback":
             return node
+        if not isinstance(node, (ast.ExceptHandler, *_NESTED_SCOPES)):
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
     return None
 
 
