@@ -36,6 +36,7 @@ _VERIFY_CALL = re.compile(
     re.I,
 )
 _SECRET_WORDS = re.compile(r"sign|secret|hash|digest|api_?key|token", re.I)
+_SIGNATURE_ERROR = re.compile(r"signature|\bsign\w*error|hmac", re.I)
 _REFETCH = re.compile(
     r"(^|_)(find_one|retrieve|(get|check|fetch|verify|load|sync)_?(\w+_)?"
     r"(payment|invoice|order|transaction|bill)s?(_?(status|info|details))?)$",
@@ -114,6 +115,10 @@ def verification(project: Project, route: Route, reached: Reached) -> str | None
                     return f"`{called}(...)` fetches the payment back"
             elif isinstance(node, ast.Compare) and _compares_secret(node):
                 return f"a signature compared in `{body.short}`"
+            elif isinstance(node, ast.ExceptHandler) and node.type is not None:
+                caught = ast.unparse(node.type)
+                if _SIGNATURE_ERROR.search(caught):  # `except InvalidWebhookSignature:`
+                    return f"`except {caught}` in `{body.short}`: the call it guards verifies"
     return None
 
 
@@ -185,6 +190,13 @@ def _guard(node: ast.If, loaded: set[str]) -> bool:
 
 
 _SQL_DEDUP = re.compile(r"for update|on conflict|or ignore|on duplicate key", re.I)
+# `UPDATE payments SET status = 'paid' ... WHERE id = $1 AND status != 'paid'`: only one caller
+# changes the row (with RETURNING or the row count telling the others to stop).
+_SQL_STATUS_GUARD = re.compile(
+    r"\bupdate\b.+\bwhere\b.+(?<![a-z_])(status|state|is_paid|paid|processed|is_successful)"
+    r"(?![a-z_])",
+    re.I | re.S,
+)
 _DUPLICATE_ERRORS = re.compile(r"IntegrityError|UniqueViolation|DuplicateKey")
 _WHERE = frozenset({"where", "filter", "filter_by"})
 _STATUS_TEXT = re.compile(
@@ -199,7 +211,9 @@ def _signal(node: ast.AST, loaded: set[str]) -> str:
             return "a row lock"
         return "an upsert" if node.attr.startswith("on_conflict") else ""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return "SQL with a lock or an upsert" if _SQL_DEDUP.search(node.value) else ""
+        if _SQL_DEDUP.search(node.value):
+            return "SQL with a lock or an upsert"
+        return "a conditional update on the status" if _SQL_STATUS_GUARD.search(node.value) else ""
     if isinstance(node, ast.keyword) and node.arg in ("nx", "upsert"):
         return f"`{node.arg}=`"
     if isinstance(node, ast.ExceptHandler) and node.type is not None:
