@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
+from prodready.analysis.names import dotted_name
+from prodready.analysis.semantic import FunctionNode
+from prodready.analysis.strings import local_values
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
@@ -66,6 +70,7 @@ endpoint must compare the header with `hmac.compare_digest` before feeding the u
 
 _HANDLERS = frozenset({"aiogram.webhook.aiohttp_server.SimpleRequestHandler"})
 _PATH_KEYED_HANDLER = "aiogram.webhook.aiohttp_server.TokenBasedRequestHandler"
+_URL_SECRET = re.compile(r"token|secret", re.I)
 
 
 def _missing_secret(call: ast.Call) -> bool:
@@ -75,11 +80,46 @@ def _missing_secret(call: ast.Call) -> bool:
     return is_none(secret.value)
 
 
+def _argument(call: ast.Call, name: str, position: int) -> ast.expr | None:
+    found = keyword(call, name)
+    if found is not None:
+        return found.value
+    return call.args[position] if len(call.args) > position else None
+
+
+def _secret_part(value: ast.expr | None, function: FunctionNode | None) -> bool:
+    """The URL or path carries a secret (`f"{base}/partner/{bot.token}"`, a local built so):
+    the secret-path scheme the Bot API recommended before `secret_token` existed."""
+    if isinstance(value, ast.Name) and function is not None:
+        return any(_secret_part(v, None) for v in local_values(value.id, function) or [])
+    if not isinstance(value, ast.JoinedStr | ast.BinOp):
+        return False
+    called = {id(n.func) for n in ast.walk(value) if isinstance(n, ast.Call)}
+    names = (
+        dotted_name(n) or ""
+        for n in ast.walk(value)
+        if isinstance(n, ast.Name | ast.Attribute) and id(n) not in called
+    )
+    return any(_URL_SECRET.search(name.rsplit(".", 1)[-1]) for name in names)
+
+
+_PATH_ONLY = (
+    "checks no secret header: the bot token in the URL path is the only proof an update comes "
+    "from Telegram, and paths land in access logs"
+)
+
+
 @file_rule(META, on=(ast.Call,))
 def check(node: ast.Call, ctx: FileContext) -> Iterator[Finding]:
     name = ctx.semantic.qualified_name(node.func)
-    if name == _PATH_KEYED_HANDLER:
-        yield ctx.finding(node, "`TokenBasedRequestHandler` verifies no secret token")
+    function = ctx.semantic.enclosing_function()
+    if name == _PATH_KEYED_HANDLER or (
+        name in _HANDLERS and _missing_secret(node) and _mounted_at_secret_path(node, ctx)
+    ):
+        shown = name.rsplit(".", 1)[-1] if name else "handler"
+        yield ctx.finding(
+            node, f"`{shown}` {_PATH_ONLY}", severity=Severity.MINOR, confidence=Confidence.MEDIUM
+        )
         return
     if name in _HANDLERS:
         if _missing_secret(node):
@@ -91,6 +131,26 @@ def check(node: ast.Call, ctx: FileContext) -> Iterator[Finding]:
         return
     method = node.func.attr
     if method == "set_webhook" and (node.args or keyword(node, "url")) and _missing_secret(node):
+        if _secret_part(_argument(node, "url", 0), function):
+            return  # the handler mounted at that path is what is reported
         yield ctx.finding(node, "`set_webhook()` without `secret_token=`: forged updates accepted")
     elif method == "run_webhook" and _missing_secret(node):
         yield ctx.finding(node, "`run_webhook()` without `secret_token=`: forged updates accepted")
+
+
+def _mounted_at_secret_path(handler: ast.Call, ctx: FileContext) -> bool:
+    """`app.router.add_post(f"/{settings.BOT_TOKEN}", SimpleRequestHandler(...))` or
+    `SimpleRequestHandler(...).register(app, path=f"/{token}")`."""
+    parents = ctx.semantic.ancestors
+    parent = parents[-1] if parents else None
+    function = ctx.semantic.enclosing_function()
+    if isinstance(parent, ast.Call) and any(a is handler for a in parent.args):
+        return _secret_part(_argument(parent, "path", 0), function)
+    grand = parents[-2] if len(parents) > 1 else None
+    if (
+        isinstance(parent, ast.Attribute)
+        and parent.attr == "register"
+        and isinstance(grand, ast.Call)
+    ):
+        return _secret_part(_argument(grand, "path", 1), function)
+    return False
