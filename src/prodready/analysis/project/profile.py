@@ -50,7 +50,10 @@ def service_profile(project: Project) -> ServiceProfile | None:
     entries = project.model.entry_points
     if entries:
         kinds = tuple(sorted({_kind(e.kind) for e in entries}))
-        return ServiceProfile(kinds, entries[0].evidence, True)
+        # A Django site's settings / wsgi.py are boilerplate: the bot or app beside it is where
+        # the service starts, when there is one.
+        entry = next((e for e in entries if e.framework != "django"), entries[0])
+        return ServiceProfile(kinds, entry.evidence, True)
     started = sorted(_start_calls(project), key=lambda item: item[1])
     if started:
         kinds = tuple(sorted({kind for kind, _ in started}))
