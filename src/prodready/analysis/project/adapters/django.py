@@ -8,13 +8,17 @@ Only files that import django or rest_framework, or assign `ROOT_URLCONF`, are r
   is `include(...)` is no route; its prefix is not joined to the included routes (each
   route's path is its own URLconf's, "/"-prefixed; a regex loses its `^` / `$`). The view is
   the function (`views.health`), the class of `View.as_view()` or the ViewSet; the Django
-  admin (`admin.site.urls`) is "django.contrib.admin.site.urls". The method is the one of a
+  admin (`admin.site.urls`) is "django.contrib.admin.site.urls"; decorators called on the
+  view (`login_required(views.panel)`, `csrf_exempt(...)`) are its `dependencies`; another
+  `x.urls` (a django-ninja API, a DRF router) is no route. The method is the one of a
   view defined in the same file with `@require_GET` / `@require_POST` /
   `@require_http_methods([one])` / `@api_view([one])`, else "ANY" (a Django view answers
   every method unless it says otherwise).
 - EntryPoints "web-app" (framework "django"): a settings module (module-level
   `ROOT_URLCONF = ...`; function: the URLconf; details ("login_required",) when its
-  `MIDDLEWARE` holds a `LoginRequiredMiddleware`, Django 5.1's or a project's own), and
+  `MIDDLEWARE` holds a `LoginRequiredMiddleware`, Django 5.1's or a project's own; and
+  "uses:<module>" for each dotted name in a string of INSTALLED_APPS, MIDDLEWARE or
+  LOGGING: Django imports those itself, so `first_import` counts them), and
   `get_wsgi_application()` / `get_asgi_application()` (function: the variable it is
   assigned to).
 """
@@ -22,6 +26,7 @@ Only files that import django or rest_framework, or assign `ROOT_URLCONF`, are r
 from __future__ import annotations
 
 import ast
+import re
 from types import MappingProxyType
 
 from prodready.analysis.project.adapters._common import FUNCTIONS, argument
@@ -76,13 +81,37 @@ def extract(parsed: ParsedFile) -> FileFacts:
         urls = index.str_value(settings) or "{ROOT_URLCONF}"
         middleware = index.str_items(parsed.semantic.module_value("MIDDLEWARE"))
         login = any("LoginRequired" in m.rsplit(".", 1)[-1] for m in middleware)
-        details = ("login_required",) if login else ()
+        details: tuple[str, ...] = ("login_required",) if login else ()
+        details += _configured(parsed)
         entry = EntryPoint("web-app", "django", index.evidence(settings), urls, details)
         found.entries.append(entry)
     for node, scope in index.nodes:
         if isinstance(node, ast.Call) and id(node) not in index.decorators:
             _call(found, node, scope)
     return found.facts()
+
+
+def _configured(parsed: ParsedFile) -> tuple[str, ...]:
+    """ "uses:<dotted.name>" for each module a settings module names in a string of
+    INSTALLED_APPS, MIDDLEWARE or LOGGING (Django imports them itself)."""
+    found: dict[str, None] = {}
+    for setting in ("INSTALLED_APPS", "MIDDLEWARE", "LOGGING"):
+        value = parsed.semantic.module_value(setting)
+        names = _APP if setting == "INSTALLED_APPS" else _DOTTED  # an app may be one word
+        strings = (
+            n.value
+            for n in (ast.walk(value) if value is not None else ())
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        )
+        for string in strings:
+            if names.fullmatch(string) and len(found) < _MAX_USES:
+                found[f"uses:{string}"] = None
+    return tuple(found)
+
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
+_APP = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+_MAX_USES = 80
 
 
 def _call(found: WebFound, call: ast.Call, scope: Scope) -> None:
@@ -122,13 +151,46 @@ def _path(found: WebFound, call: ast.Call, scope: Scope, regex: bool) -> None:
     if regex:
         written = written.removeprefix("^").removesuffix("$")
     path = "/" + written.lstrip("/")
+    wrappers: list[str] = []
+    inner = _wrapped(view)
+    while inner is not None:  # csrf_exempt(View.as_view()), login_required(views.panel)
+        wrappers.append(index.ref(inner[0], scope))
+        view = inner[1]
+        inner = _wrapped(view)
+    if (
+        isinstance(view, ast.Attribute)
+        and view.attr == "urls"
+        and not _is_admin(index, view, scope)
+    ):
+        return  # `api.urls` of a django-ninja API or a DRF router: URL patterns, not a view
     function, method = _view(index, view, scope)
-    found.routes.append(Route("django", method, path, function, index.evidence(call)))
+    evidence = index.evidence(call)
+    found.routes.append(
+        Route("django", method, path, function, evidence, dependencies=tuple(wrappers))
+    )
+
+
+def _wrapped(view: ast.AST) -> tuple[ast.expr, ast.expr] | None:
+    """(decorator, view) for a view given through a decorator called on it: `csrf_exempt(v)`,
+    not `View.as_view()` nor `include(...)`."""
+    if (
+        isinstance(view, ast.Call)
+        and len(view.args) == 1
+        and not view.keywords
+        and not (isinstance(view.func, ast.Attribute) and view.func.attr == "as_view")
+        and isinstance(view.args[0], ast.Name | ast.Attribute | ast.Call)
+    ):
+        return view.func, view.args[0]
+    return None
+
+
+def _is_admin(index: Index, view: ast.AST, scope: Scope) -> bool:
+    return index.qualify(view, scope) == _ADMIN
 
 
 def _view(index: Index, view: ast.AST, scope: Scope) -> tuple[str, str]:
     """The view a URL pattern names and its one method ("ANY" when not known)."""
-    if isinstance(view, ast.Attribute) and index.qualify(view, scope) == _ADMIN:
+    if isinstance(view, ast.Attribute) and _is_admin(index, view, scope):
         return _ADMIN, "ANY"
     if (
         isinstance(view, ast.Call)
