@@ -145,6 +145,7 @@ def shutdown_state(project: Project) -> Shutdown:
     # A Django site runs in its own WSGI / ASGI server process (gunicorn, uvicorn), which
     # handles SIGTERM for it and for nothing else in the project.
     entries = tuple(e for e in project.model.entry_points if e.framework != "django")
+    sites = tuple(e.evidence for e in project.model.entry_points if e.framework == "django")
     signals = tuple(e for fact in project.facts for e in fact.signal_handlers)
     handled = signals or tuple(e.evidence for e in entries if _handles_signals(e))
     unhandled = (
@@ -161,7 +162,7 @@ def shutdown_state(project: Project) -> Shutdown:
         and not _owner_closes(project, resource)
         and not any(_closes(release, resource) for release in releases)
     )
-    return Shutdown(unhandled, handled, unclosed, tuple(loose_tasks(project)))
+    return Shutdown(unhandled, handled or sites, unclosed, tuple(loose_tasks(project)))
 
 
 def _task_key(name: str, function: str) -> str:
