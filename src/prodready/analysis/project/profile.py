@@ -66,10 +66,17 @@ def _kind(entry_kind: str) -> str:
 
 
 def first_import(project: Project, prefixes: Iterable[str]) -> Evidence | None:
-    """Where the project first imports any of `prefixes` (a package or a dotted name)."""
+    """Where the project first imports any of `prefixes` (a package or a dotted name); a
+    module a Django settings module names in INSTALLED_APPS / MIDDLEWARE / LOGGING (which
+    Django imports: "django_prometheus", "pythonjsonlogger.json.JsonFormatter") counts."""
     wanted = tuple(prefixes)
     for fact in project.facts:
         for name in fact.imports:
             if any(name == p or name.startswith(p + ".") for p in wanted):
                 return Evidence(fact.path)
+    for entry in project.model.entry_points:
+        for detail in entry.details if entry.framework == "django" else ():
+            name = detail.removeprefix("uses:")
+            if any(name == p or name.startswith(p + ".") for p in wanted):
+                return entry.evidence
     return None
