@@ -89,3 +89,12 @@ def test_sql_migrations_of_tools_outside_python(tmp_path: Path) -> None:
         ("flyway", "sql/V1_1__init.sql"),
         ("goose", "db/goose/00001_init.sql"),
     ]
+
+
+def test_a_django_apps_tests_py_counts_when_it_holds_a_test(tmp_path: Path) -> None:
+    placeholder = "from django.test import TestCase\n\n# Create your tests here.\n"
+    _write(tmp_path, {"shop/tests.py": placeholder, "shop/views.py": "x = 1\n"})
+    assert scan_tooling(tmp_path).first_test is None
+    real = placeholder + "\nclass OrderTests(TestCase):\n    def test_total(self):\n        pass\n"
+    _write(tmp_path, {"orders/tests.py": real})
+    assert scan_tooling(tmp_path).first_test == Evidence("orders/tests.py")

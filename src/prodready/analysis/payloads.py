@@ -95,8 +95,8 @@ def body_params(function: FunctionNode, path: str) -> Iterator[ast.arg]:
 def untyped_payload(function: FunctionNode, framework: str, path: str) -> str | None:
     """What shows the route handles its payload untyped, or None: a loose body parameter
     it reads fields from (FastAPI / Starlette), or `await request.json()` read field by
-    field (any framework)."""
-    if framework != "aiohttp":
+    field (any framework). Django and aiohttp views take no body parameters."""
+    if framework not in {"aiohttp", "django"}:
         for arg in body_params(function, path):
             if loose_annotation(arg.annotation) and picks_fields(function, {arg.arg}):
                 return f"parameter `{arg.arg}: {ast.unparse(arg.annotation or arg)}`"

@@ -127,6 +127,19 @@ def _is_test_file(name: str) -> bool:
     )
 
 
+def _has_tests(path: Path) -> bool:
+    """A Django app's `tests.py` (found by Django's `test*.py` discovery) that holds a test,
+    not `startapp`'s empty "# Create your tests here." placeholder."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            return "def test" in file.read(_TEST_BYTES)
+    except OSError:
+        return False
+
+
+_TEST_BYTES = 65536
+
+
 def _first_test(folder: Path, root: Path) -> tuple[Evidence | None, bool]:
     """The first test file found, and whether the search finished (False: too many files)."""
     seen = 0
@@ -135,7 +148,11 @@ def _first_test(folder: Path, root: Path) -> tuple[Evidence | None, bool]:
         seen += len(dirs) + len(files)
         in_tests = bool({"tests", "test"} & set(Path(current).relative_to(folder).parts))
         for name in sorted(files):
-            if _is_test_file(name) or (in_tests and name.endswith(".py")):
+            if (
+                _is_test_file(name)
+                or (in_tests and name.endswith(".py"))
+                or (name == "tests.py" and _has_tests(Path(current) / name))
+            ):
                 return Evidence(_shown(Path(current) / name, root)), True
         if seen > MAX_ENTRIES:
             return None, False

@@ -203,6 +203,27 @@ def route_privilege(route: Route) -> str | None:
     return f"{route.method} {route.path} (`{short}`)" if privileged(short) else None
 
 
+# Django decorators whose names read like authorization and are not: HTTP method checks, and
+# `login_not_required` (Django 5.1), which exempts a view from LoginRequiredMiddleware.
+_NOT_DJANGO_AUTH = frozenset(
+    {"require_GET", "require_POST", "require_safe", "require_http_methods", "login_not_required"}
+)
+
+
+def decorators_authenticate(function: FunctionNode) -> bool:
+    """A Django / DRF view decorator that authenticates or authorizes, by the decorator's own
+    name (`@login_required`, `@staff_member_required`, `@permission_required(...)`,
+    `@user_passes_test(...)`, DRF `@permission_classes([...])`)."""
+    for decorator in function.decorator_list:
+        called = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = ast.unparse(called).rsplit(".", 1)[-1]
+        if name in _NOT_DJANGO_AUTH:
+            continue
+        if _WEB_AUTH.search(name) or name == "user_passes_test":
+            return True
+    return False
+
+
 def parameters_authenticate(function: FunctionNode) -> bool:
     """A route parameter whose annotation or default authenticates, wherever its alias is
     declared (`admin: AdminUser`, `user=Depends(current_admin)`, `Security(...)`)."""

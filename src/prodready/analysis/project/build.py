@@ -17,7 +17,7 @@ from prodready.analysis.project import (
     structure,
     tasks,
 )
-from prodready.analysis.project.adapters import aiogram, jobs, ptb, web
+from prodready.analysis.project.adapters import aiogram, django, jobs, ptb, web
 from prodready.analysis.project.graph import CallGraph, import_graph
 from prodready.analysis.project.model import (
     Dependency,
@@ -37,6 +37,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     aiogram.extract,
     ptb.extract,
     web.extract,
+    django.extract,
     jobs.extract,
     schema_models.extract,
     schema_django.extract,

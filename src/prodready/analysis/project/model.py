@@ -66,7 +66,8 @@ class Handler:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """An HTTP route: framework "fastapi" | "starlette" | "aiohttp"; receives: "telegram" when
+    """An HTTP route: framework "fastapi" | "starlette" | "aiohttp" | "django" (method "ANY"
+    when the view answers every method); receives: "telegram" when
     it feeds Telegram updates to a bot, "payment" for a payment-provider callback, else "";
     router: the app / router object the route is declared on (its include prefix is applied
     elsewhere, if at all)."""

@@ -50,7 +50,10 @@ def service_profile(project: Project) -> ServiceProfile | None:
     entries = project.model.entry_points
     if entries:
         kinds = tuple(sorted({_kind(e.kind) for e in entries}))
-        return ServiceProfile(kinds, entries[0].evidence, True)
+        # A Django site's settings / wsgi.py are boilerplate: the bot or app beside it is where
+        # the service starts, when there is one.
+        entry = next((e for e in entries if e.framework != "django"), entries[0])
+        return ServiceProfile(kinds, entry.evidence, True)
     started = sorted(_start_calls(project), key=lambda item: item[1])
     if started:
         kinds = tuple(sorted({kind for kind, _ in started}))
@@ -63,10 +66,17 @@ def _kind(entry_kind: str) -> str:
 
 
 def first_import(project: Project, prefixes: Iterable[str]) -> Evidence | None:
-    """Where the project first imports any of `prefixes` (a package or a dotted name)."""
+    """Where the project first imports any of `prefixes` (a package or a dotted name); a
+    module a Django settings module names in INSTALLED_APPS / MIDDLEWARE / LOGGING (which
+    Django imports: "django_prometheus", "pythonjsonlogger.json.JsonFormatter") counts."""
     wanted = tuple(prefixes)
     for fact in project.facts:
         for name in fact.imports:
             if any(name == p or name.startswith(p + ".") for p in wanted):
                 return Evidence(fact.path)
+    for entry in project.model.entry_points:
+        for detail in entry.details if entry.framework == "django" else ():
+            name = detail.removeprefix("uses:")
+            if any(name == p or name.startswith(p + ".") for p in wanted):
+                return entry.evidence
     return None

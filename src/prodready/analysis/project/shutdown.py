@@ -3,7 +3,8 @@
 Signals (DOMAIN.md §5): aiogram 3 `start_polling` handles SIGTERM / SIGINT unless
 `handle_signals=False`; PTB `run_polling` / `run_webhook` stop on SIGINT / SIGTERM / SIGABRT
 unless `stop_signals=None`; web servers (uvicorn, aiohttp `run_app`, an ASGI app served by
-one) and worker frameworks (arq, Celery, taskiq) handle SIGTERM; aiogram 2's
+one) and worker frameworks (arq, Celery, taskiq) handle SIGTERM (a Django site is left to
+its own WSGI / ASGI server process); aiogram 2's
 `executor.start_polling` installs no handler, so SIGTERM kills the process without
 `on_shutdown` (its `start_webhook` runs aiohttp's `run_app`, which handles it). An explicit
 `loop.add_signal_handler` / `signal.signal` anywhere covers every entry point, and signals
@@ -141,7 +142,10 @@ def _framework_closes_bots(project: Project) -> bool:
 
 
 def shutdown_state(project: Project) -> Shutdown:
-    entries = project.model.entry_points
+    # A Django site runs in its own WSGI / ASGI server process (gunicorn, uvicorn), which
+    # handles SIGTERM for it and for nothing else in the project.
+    entries = tuple(e for e in project.model.entry_points if e.framework != "django")
+    sites = tuple(e.evidence for e in project.model.entry_points if e.framework == "django")
     signals = tuple(e for fact in project.facts for e in fact.signal_handlers)
     handled = signals or tuple(e.evidence for e in entries if _handles_signals(e))
     unhandled = (
@@ -158,7 +162,7 @@ def shutdown_state(project: Project) -> Shutdown:
         and not _owner_closes(project, resource)
         and not any(_closes(release, resource) for release in releases)
     )
-    return Shutdown(unhandled, handled, unclosed, tuple(loose_tasks(project)))
+    return Shutdown(unhandled, handled or sites, unclosed, tuple(loose_tasks(project)))
 
 
 def _task_key(name: str, function: str) -> str:

@@ -59,6 +59,7 @@ _TELEMETRY = (
     "prometheus_client",
     "aioprometheus",
     "prometheus_fastapi_instrumentator",
+    "django_prometheus",
     "starlette_exporter",
     "opentelemetry",
     "statsd",

@@ -65,7 +65,8 @@ def readiness_route(engine: AsyncEngine) -> APIRouter:
         "Expose `/healthz` (process alive, no I/O) and `/readyz` (database and Redis reachable, "
         "with a short timeout) on the same app, outside authentication; point the "
         "orchestrator's liveness and readiness probes (or the Dockerfile's HEALTHCHECK) at "
-        "them. For aiohttp: `app.router.add_get('/healthz', handler)`."
+        "them. For aiohttp: `app.router.add_get('/healthz', handler)`; for Django: "
+        "`path('healthz/', views.healthz)` in the root URLconf."
     ),
     libraries=("fastapi", "aiohttp"),
     references=(

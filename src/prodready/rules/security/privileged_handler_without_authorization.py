@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from prodready.analysis.project.model import Handler, Route
@@ -12,6 +13,7 @@ from prodready.rules.api import ProjectContext, project_rule
 from prodready.rules.authorization import (
     body_checks,
     checks_identity,
+    decorators_authenticate,
     handler_privilege,
     has_effect,
     is_state_filter,
@@ -89,12 +91,18 @@ def _acts(ctx: ProjectContext, name: str) -> bool:
     return any(has_effect(body) for _, body in reached_bodies(ctx.project, ctx.files, name, 2))
 
 
-def _checked_in_body(ctx: ProjectContext, name: str, web: bool = False) -> bool:
+def _checked_in_body(ctx: ProjectContext, name: str, web: str = "") -> bool:
+    """web: the route's framework ("" for a bot handler; "django-login" for a Django view
+    under LoginRequiredMiddleware, which guards every view not marked `@login_not_required`)."""
     located = function_node(ctx.project, ctx.files, name)
     if located is None:
         return False
     node = located[1]
-    return body_checks(node) or (web and parameters_authenticate(node))
+    if web.startswith("django") and decorators_authenticate(node):
+        return True
+    if web == "django-login":
+        return not any("login_not_required" in ast.unparse(d) for d in node.decorator_list)
+    return body_checks(node) or (bool(web) and parameters_authenticate(node))
 
 
 @project_rule(META)
@@ -122,13 +130,19 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
             continue
         if _acts(ctx, handler.function):
             found.append((handler, what))
+    login_middleware = any("login_required" in e.details for e in model.entry_points)
     for route in model.routes:
         keys = handler_keys(route.router, route.evidence.path)
         linked.update(keys)
         what = route_privilege(route) if route.receives != "telegram" else None
         if what is None or web_guard(route.dependencies) or guards.guarded(keys, "*", web_text):
             continue
-        if not _checked_in_body(ctx, route.function, web=True) and _acts(ctx, route.function):
+        if route.function.startswith("django.contrib.admin."):
+            continue  # the Django admin asks for a staff login itself
+        web = (
+            "django-login" if route.framework == "django" and login_middleware else route.framework
+        )
+        if not _checked_in_body(ctx, route.function, web) and _acts(ctx, route.function):
             found.append((route, what))
     confidence = Confidence.LOW if guards.unlinked(linked) else None
     for entity, what in found:

@@ -3,7 +3,8 @@ framework makes of one file — bot handlers, HTTP routes, entry points, hooks, 
 
 - `aiogram` — aiogram 3 (`Router` / `Dispatcher` observers) and aiogram 2 (`dp.message_handler`,
   `executor`); `ptb` — python-telegram-bot v20+ and v13; `web` — FastAPI, Starlette and
-  aiohttp.web; `jobs` — APScheduler, arq, taskiq, Celery, the PTB job queue and
+  aiohttp.web; `django` — Django URLconfs, DRF routers and the Django site; `jobs` —
+  APScheduler, arq, taskiq, Celery, the PTB job queue and
   `create_task` over a function that loops forever.
 
 Each adapter reads only the file it is given (never imports or runs it) and returns only what
