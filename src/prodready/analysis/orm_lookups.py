@@ -88,34 +88,65 @@ def equality_lookups(tree: ast.Module) -> list[Lookup]:
     """Each filtering call's line, the (model class, column) pairs it compares by equality
     together (an index on one of them serves the lookup), and the undecorated function it is
     in ("" at module level or in a decorated handler or route, which runs without a caller)."""
-    found: list[Lookup] = []
-    stack: list[tuple[ast.AST, str]] = [(tree, "")]
-    while stack:
-        node, function = stack.pop()
-        if isinstance(node, _FUNCTIONS):
-            function = "" if node.decorator_list else node.name
-        elif isinstance(node, ast.Call) and (keys := _keys(node)):
-            found.append((node.lineno, keys, function))
-        stack.extend((child, function) for child in ast.iter_child_nodes(node))
-    return sorted(found)
-
-
-def _main_guard(node: ast.AST) -> bool:
-    return isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
+    return scan(tree)[0]
 
 
 def referenced_names(tree: ast.Module) -> set[str]:
     """Names the file uses (`f`, `obj.f`), outside test functions and `__main__` blocks: a
     function no file names is dead code."""
-    found: set[str] = set()
-    stack: list[ast.AST] = [tree]
+    return scan(tree)[1]
+
+
+def _main_guard(node: ast.If) -> bool:
+    test = node.test
+    return (
+        isinstance(test, ast.Compare)
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    ) or "__main__" in ast.unparse(test)
+
+
+def scan(tree: ast.Module) -> tuple[list[Lookup], set[str]]:
+    """`equality_lookups` and `referenced_names` in one walk of the tree."""
+    found: list[Lookup] = []
+    names: set[str] = set()
+    stack: list[tuple[ast.AST, str, bool]] = [(tree, "", True)]
+    push = stack.append
+    node_type = ast.AST
     while stack:
-        node = stack.pop()
-        if (isinstance(node, _FUNCTIONS) and node.name.startswith("test")) or _main_guard(node):
-            continue
+        node, function, counted = stack.pop()
         if isinstance(node, ast.Name):
-            found.add(node.id)
+            if counted:
+                names.add(node.id)
+            continue
+        if isinstance(node, _FUNCTIONS):
+            function = "" if node.decorator_list else node.name
+            counted = counted and not node.name.startswith("test")
         elif isinstance(node, ast.Attribute):
-            found.add(node.attr)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
+            if counted:
+                names.add(node.attr)
+        elif isinstance(node, ast.Call):
+            if keys := _keys(node):
+                found.append((node.lineno, keys, function))
+        elif isinstance(node, ast.If) and counted and "__main__" in _test_text(node):
+            counted = not _main_guard(node)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, node_type):
+                        push((item, function, counted))
+            elif isinstance(value, node_type):
+                push((value, function, counted))
+    return sorted(found), names
+
+
+def _test_text(node: ast.If) -> str:
+    """The string constants of an `if` test (cheap: no unparse unless one says `__main__`)."""
+    test = node.test
+    if isinstance(test, ast.Compare):
+        return " ".join(
+            c.value
+            for c in (test.left, *test.comparators)
+            if isinstance(c, ast.Constant) and isinstance(c.value, str)
+        )
+    return ""

@@ -18,9 +18,10 @@ from pathlib import Path
 from prodready import __version__
 from prodready.engine.analyse import FileAnalysis
 
-CACHE_FORMAT = "8"  # 2: lifecycle and structure fields; 3: background task facts; 4: returns_row;
+CACHE_FORMAT = "9"  # 2: lifecycle and structure fields; 3: background task facts; 4: returns_row;
 # 5: log calls and log context; 6: module-level instances, migration runners, Django tables;
-# 7: returned / returned_items (rows handed on through calls); 8: Django routes and web apps
+# 7: returned / returned_items (rows handed on through calls); 8: Django routes and web apps;
+# 9: equality lookups and referenced names
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from prodready.analysis.project import (
     calls,
     lifecycle,
     log_context,
+    lookups,
     migration_tools,
     schema_alembic,
     schema_django,
@@ -47,6 +48,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     tasks.extract,
     structure.extract,
     log_context.extract,
+    lookups.extract,
 )
 
 _MERGED_FIELDS = tuple(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from prodready.analysis.orm_lookups import Lookup
 from prodready.domain.result import PracticeStatus
 from prodready.domain.taxonomy import Practice
 
@@ -523,7 +524,9 @@ class FileFacts:
     (`metadata.create_all` / `generate_schemas` outside migrations) and alembic_stamps
     (`alembic.command.stamp`, called or passed on); the migration-tool extractor adds
     migration_runners (Django, yoyo, aerich, piccolo migrations, a project's own runner of
-    `.sql` files); the structure extractor
+    `.sql` files); the lookups extractor adds equality_lookups (filters comparing a model's
+    column with a value) and referenced_names (every name the file uses outside tests and
+    `__main__` blocks); the structure extractor
     adds module_imports, env_reads (`os.getenv`, `os.environ[...]`), type_hints and
     function_sizes."""
 
@@ -557,6 +560,8 @@ class FileFacts:
     long_running: tuple[str, ...] = ()
     log_calls: tuple[LogCall, ...] = ()
     log_context: tuple[LogContext, ...] = ()
+    equality_lookups: tuple[Lookup, ...] = ()
+    referenced_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from pathlib import PurePosixPath
 
 from prodready.analysis.engines import long_running_path
-from prodready.analysis.orm_lookups import equality_lookups, referenced_names
 from prodready.analysis.project.model import Column, Evidence, Table
 from prodready.analysis.project.schema_names import (
     business_key,
@@ -109,20 +107,16 @@ def _served(table: Table, name: str, migrated: tuple[MigrationIndex, ...]) -> bo
 
 def _lookups(ctx: ProjectContext) -> list[tuple[Evidence, tuple[tuple[str, str], ...], str]]:
     found: list[tuple[Evidence, tuple[tuple[str, str], ...], str]] = []
-    for parsed in ctx.files:
-        path = parsed.source.path
+    for fact in ctx.project.facts:
+        path = fact.path
         if not long_running_path(path) or _NOT_SERVICE & set(words(PurePosixPath(path).stem)):
             continue
-        calls = parsed.memoized("orm_lookups.equality", partial(equality_lookups, parsed.tree))
-        found += [(Evidence(path, line), keys, function) for line, keys, function in calls]
+        found += [(Evidence(path, line), keys, f) for line, keys, f in fact.equality_lookups]
     return found
 
 
 def _used(ctx: ProjectContext) -> set[str]:
-    used: set[str] = set()
-    for parsed in ctx.files:
-        used |= parsed.memoized("orm_lookups.names", partial(referenced_names, parsed.tree))
-    return used
+    return {name for fact in ctx.project.facts for name in fact.referenced_names}
 
 
 @project_rule(META)
