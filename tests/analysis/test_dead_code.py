@@ -70,7 +70,12 @@ def test_vulture_runs_only_where_unreachable_code_may_be() -> None:
 
     assert may("def f():\n    return 1\n    g()\n")
     assert may("if False:\n    g()\n")
-    assert may("while True:\n    g()\n")
+    assert may("while True:\n    g()\nh()\n")  # after an endless loop
+    assert may("while True:\n    for i in y:\n        break\nh()\n")  # that break is the for's
+    assert may("while True:\n    g()\nelse:\n    h()\n")
+    assert may("while False:\n    g()\n")
+    assert not may("while True:\n    g()\n")  # a service loop: nothing after it
+    assert not may("while True:\n    if stop:\n        break\nh()\n")
     assert may("def f():\n    try:\n        return g()\n    except E:\n        raise\n    h()\n")
     assert not may("def f(x):\n    if x:\n        return 1\n    return 2\n")
     assert not may("while running:\n    g()\n")

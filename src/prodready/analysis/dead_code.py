@@ -56,6 +56,7 @@ def _deep_enough() -> Iterator[None]:
 
 
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def may_hold_unreachable_code(tree: ast.Module) -> bool:
@@ -64,12 +65,33 @@ def may_hold_unreachable_code(tree: ast.Module) -> bool:
     `try` whose body ends in one, or an `if` / `while` / conditional expression whose test is
     made of constants only (`if False:`, `while True:`, `x if 0 else y`)."""
     for node in iter_subtree(tree):
-        if isinstance(node, ast.If | ast.While | ast.IfExp) and _constant(node.test):
+        if isinstance(node, ast.If | ast.IfExp) and _constant(node.test):
             return True
+        if isinstance(node, ast.While) and _constant(node.test) and not _endless(node):
+            return True  # `while False:`, or `while True:` with an `else` that never runs
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
             if isinstance(block, list) and _ends_early(block):
                 return True
+    return False
+
+
+def _endless(loop: ast.While) -> bool:
+    """`while True:` (a truthy constant) with no `else`: only code after it can be dead, and
+    `_ends_early` looks for that. Service loops are written so; vulture need not see them."""
+    test = loop.test
+    return isinstance(test, ast.Constant) and bool(test.value) and not loop.orelse
+
+
+def _breaks(loop: ast.While) -> bool:
+    """A `break` of this loop (not of a loop nested in it)."""
+    stack: list[ast.AST] = list(loop.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Break):
+            return True
+        if not isinstance(node, (ast.For, ast.AsyncFor, ast.While, *_SCOPES)):
+            stack.extend(ast.iter_child_nodes(node))
     return False
 
 
@@ -81,6 +103,8 @@ def _ends_early(block: list[ast.stmt]) -> bool:
     for statement in block[:-1]:
         if isinstance(statement, _TERMINATORS):
             return True
+        if isinstance(statement, ast.While) and _endless(statement) and not _breaks(statement):
+            return True  # code after a `while True:` that never breaks
         body = statement.body if isinstance(statement, ast.Try | ast.TryStar) else []
         if body and isinstance(body[-1], _TERMINATORS):
             return True
