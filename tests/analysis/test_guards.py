@@ -43,6 +43,7 @@ def test_is_forever(test: str, forever: bool) -> None:
         ("try:\n    await work()\nexcept Exception:\n    raise", ["work()"]),
         ("try:\n    await work()\nexcept Exception:\n    await report()", ["report()"]),
         ("item = await queue.get()\nawait stop.wait()", []),
+        ("await self.retry_queue.put(item)", []),
         ("await asyncio.wait_for(stop.wait(), 5)", []),
         ("async with self._lock:\n    pass", []),
         ("async def inner():\n    await work()", []),

@@ -1,12 +1,18 @@
-"""drop_overlaps: an upstream (ruff) finding gives way to the rule it overlaps, on its lines."""
+"""drop_overlaps: an upstream (ruff) finding gives way to the rule it overlaps, on its lines;
+drop_constant_built: ruff's S608 on SQL text built only from constants is dropped."""
 
 from __future__ import annotations
 
+import ast
+import textwrap
+
 import pytest
 
+from prodready.analysis.semantic import SemanticModel
+from prodready.analysis.source import ParsedFile, SourceText
 from prodready.domain.finding import Finding, Location
 from prodready.domain.rule import RuleMeta
-from prodready.engine.ruff_bridge import drop_overlaps
+from prodready.engine.ruff_bridge import drop_constant_built, drop_overlaps
 from prodready.rules.registry import discover
 
 METAS: dict[str, RuleMeta] = {meta.id: meta for meta in discover().metas}
@@ -81,3 +87,27 @@ def test_the_ruff_finding_inside_the_native_finding_s_lines_gives_way() -> None:
         ("SEC001", "repo.py", 42),
         ("SEC103", "repo.py", 46),
     ]
+
+
+def test_a_ruff_sql_finding_on_constant_only_text_is_dropped() -> None:
+    text = textwrap.dedent(
+        """\
+        def f(conn, name, ids):
+            marks = ",".join("?" for _ in ids)
+            conn.execute(f"SELECT * FROM t WHERE id IN ({marks})", ids)
+            conn.execute(f"SELECT * FROM t WHERE name = '{name}'")
+        """
+    )
+    tree = ast.parse(text)
+    parsed = ParsedFile(
+        SourceText("repo.py", "repo", False, tuple(text.splitlines())),
+        tree,
+        SemanticModel.build(tree, "repo", False),
+    )
+    findings = [
+        _at("SEC103", 3, "repo.py"),
+        _at("SEC103", 4, "repo.py"),
+        _at("OBS102", 3, "repo.py"),
+    ]
+    kept = drop_constant_built(findings, METAS, {"repo.py": parsed}.get)
+    assert [(f.rule_id, f.location.line) for f in kept] == [("SEC103", 4), ("OBS102", 3)]

@@ -49,7 +49,7 @@ def broad_handler(handler: ast.ExceptHandler) -> bool:
 
 def _benign(node: ast.AST) -> bool:
     """Waiting that cannot fail but by cancellation: `asyncio.sleep`, `event.wait()`,
-    `queue.get()`, `asyncio.wait_for` of one of those, `async with lock:`."""
+    `queue.get()`, `queue.put()`, `asyncio.wait_for` of one of those, `async with lock:`."""
     if isinstance(node, ast.AsyncWith):
         texts = [(dotted_name(item.context_expr) or "").lower() for item in node.items]
         return all(any(word in text for word in _LOCKS) for text in texts)
@@ -61,7 +61,7 @@ def _benign(node: ast.AST) -> bool:
     if last == "wait_for" and call.args:
         return _benign(ast.Await(value=call.args[0]))
     receiver = name.rsplit(".", 1)[0].lower() if "." in name else ""
-    return last in {"sleep", "wait"} or (last == "get" and "queue" in receiver)
+    return last in {"sleep", "wait"} or (last in {"get", "put"} and "queue" in receiver)
 
 
 def _walk(statements: list[ast.stmt], guarded: bool) -> Iterator[tuple[ast.AST, bool]]:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from prodready.analysis.constant_lines import constant_built_lines
+from prodready.analysis.source import ParsedFile
 from prodready.domain.finding import Finding, Location, Note, NoteKind
 from prodready.domain.rule import RuleMeta
 
@@ -152,3 +154,34 @@ def drop_overlaps(findings: Iterable[Finding], metas: Mapping[str, RuleMeta]) ->
         if not overlapped:
             kept.append(finding)
     return kept
+
+
+# ruff codes that report a string built by code whatever it interpolates
+_BUILT_STRING_CODES = frozenset({"S608"})
+
+
+def drop_constant_built(
+    findings: Iterable[Finding],
+    metas: Mapping[str, RuleMeta],
+    parsed: Callable[[str], ParsedFile | None],
+) -> list[Finding]:
+    """Drop a finding of a rule presenting ruff's S608 on a line whose built strings
+    interpolate only constants (literal column lists, `?` placeholders): nothing reaches the
+    SQL text from outside, the values are bound."""
+    found = list(findings)
+    rules = {m.id for m in metas.values() if _BUILT_STRING_CODES.intersection(m.upstream)}
+    lines: dict[str, set[int]] = {}
+    for f in found:
+        if f.rule_id in rules:
+            lines.setdefault(f.location.path, set()).add(f.location.line)
+    constant: set[tuple[str, int]] = set()
+    for path, rows in lines.items():
+        file = parsed(path)
+        if file is not None:
+            kept = constant_built_lines(file.tree, file.semantic, rows)
+            constant.update((path, row) for row in kept)
+    return [
+        f
+        for f in found
+        if f.rule_id not in rules or (f.location.path, f.location.line) not in constant
+    ]

@@ -20,8 +20,10 @@ RULE = upstream_rule(
             "used: passed to `execute`, to SQLAlchemy `text()`, or kept for later. ruff cannot "
             "tell whether the interpolated values can come from a user; on real projects most "
             "findings interpolate identifiers from code (table names in migrations and "
-            "maintenance jobs), hence low confidence. Where prodready's SEC001 reports the same "
-            "line, only SEC001 is shown."
+            "maintenance jobs), hence low confidence. A line whose built strings interpolate "
+            "only text the program wrote (literal column lists, `?` placeholders, UPPER_CASE "
+            "constants) is not shown; where prodready's SEC001 reports the same line, only "
+            "SEC001 is shown."
         ),
         why=(
             "If any interpolated value comes from a user (message text, `callback_data`, a "
