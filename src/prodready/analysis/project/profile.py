@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from prodready.analysis.project.build import Project
-from prodready.analysis.project.model import Evidence
+from prodready.analysis.project.model import Evidence, FileFacts
 
 # Calls that start a long-running service, seen in any project function.
 _START_CALLS = (
@@ -59,6 +59,14 @@ def service_profile(project: Project) -> ServiceProfile | None:
         kinds = tuple(sorted({kind for kind, _ in started}))
         return ServiceProfile(kinds, started[0][1], True)
     return None
+
+
+def one_shot_script(fact: FileFacts) -> bool:
+    """A file run as a script that ends (`asyncio.run(main())` at module level or under
+    `if __name__ == "__main__":`) and serves nothing itself: no handler, route, job, hook or
+    entry point. A cron job or a one-off broadcast: nothing else shares its event loop."""
+    serves = fact.handlers or fact.routes or fact.jobs or fact.hooks or fact.entry_points
+    return "asyncio.run" in fact.module_calls and not serves
 
 
 def _kind(entry_kind: str) -> str:
