@@ -60,3 +60,9 @@ def test_a_bot_started_with_asyncio_run_serves() -> None:
 
 def test_a_module_without_asyncio_run_is_no_script() -> None:
     assert not _script(_MODULE)
+
+
+def test_a_module_other_files_import_is_no_script() -> None:
+    fact = file_facts(parse_file(_CRON, "jobs.expire"))
+    assert not one_shot_script(fact, frozenset({"jobs.expire.expire_trials"}))
+    assert one_shot_script(fact, frozenset({"jobs.other"}))

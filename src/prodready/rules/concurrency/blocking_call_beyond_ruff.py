@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from prodready.analysis.engines import long_running_path
-from prodready.analysis.project.profile import one_shot_script
+from prodready.analysis.project.profile import imported_modules, one_shot_script
 from prodready.analysis.revisit import call_to, current_function_name, function_at, walk_semantic
 from prodready.analysis.source import ParsedFile
 from prodready.domain.finding import Finding
@@ -147,11 +147,12 @@ def check(ctx: ProjectContext) -> Iterator[Finding]:
     sync: dict[str, Blocking] = {}
     cli: set[str] = set()  # files whose event loop serves nobody else: no finding in them
     mongo = sync_mongo(name for fact in ctx.project.facts for name in fact.imports)
+    imported = imported_modules(ctx.project)
     for fact in ctx.project.facts:
         if any(n.split(".")[0] in _CLI for n in fact.imports) and not fact.handlers + fact.routes:
             cli.add(fact.path)
             continue
-        if one_shot_script(fact) or not long_running_path(fact.path):
+        if one_shot_script(fact, imported) or not long_running_path(fact.path):
             cli.add(fact.path)  # a cron script, a test, a tool: still a source of `sync` helpers
         if (matcher := BlockingMatcher(fact.imports, mongo)).relevant:
             parsed = ctx.file(fact.path)
