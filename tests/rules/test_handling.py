@@ -115,6 +115,8 @@ def test_answers_caller_needs_a_known_shape() -> None:
         ("x = await message.delete()", True),
         ("if await bot.send_chat_action(1, 'typing'):\n    count += 1", True),
         ("await callback.message.edit_text(render(menu))", False),
+        ("await message.edit_text(_('thanks'), reply_markup=kb.as_markup())", True),
+        ("await message.edit_text(await render('menu'))", False),
         ("count += 1", False),
     ],
 )

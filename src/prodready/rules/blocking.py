@@ -109,6 +109,48 @@ _CLIENTS = (
 )
 
 
+# Sync pymongo collection calls that do a round trip. Motor's and PyMongo Async's are awaited
+# (never matched); `find` / `aggregate` only build a cursor and are left out.
+_MONGO_IO = frozenset(
+    {
+        "find_one",
+        "insert_one",
+        "insert_many",
+        "update_one",
+        "update_many",
+        "replace_one",
+        "delete_one",
+        "delete_many",
+        "count_documents",
+        "find_one_and_update",
+        "find_one_and_replace",
+        "find_one_and_delete",
+        "bulk_write",
+    }
+)
+_MONGO_REMEDY = "PyMongo's `AsyncMongoClient` (or Motor)"
+
+
+def sync_mongo(imports: Iterable[str]) -> bool:
+    """True when a project's imports hold pymongo and no async Mongo client (Motor, PyMongo
+    Async, Beanie, ODMantic): its collection calls block wherever they are made."""
+    names = tuple(imports)
+    asynchronous = (
+        "motor",
+        "beanie",
+        "odmantic",
+        "pymongo.AsyncMongoClient",
+        "pymongo.asynchronous",
+    )
+    return _imported_any("pymongo", names) and not any(
+        _imported_any(a, names) for a in asynchronous
+    )
+
+
+def _imported_any(prefix: str, names: Iterable[str]) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for name in names)
+
+
 def _imported(target: str, bindings: Iterable[str]) -> bool:
     return any(target == b or target.startswith(b + ".") for b in bindings)
 
@@ -116,15 +158,17 @@ def _imported(target: str, bindings: Iterable[str]) -> bool:
 class BlockingMatcher:
     """The blocking calls one file can make, given what it imports."""
 
-    def __init__(self, imports: Iterable[str]) -> None:
+    def __init__(self, imports: Iterable[str], mongo: bool = False) -> None:
+        """mongo: the project talks to MongoDB through sync pymongo only (`sync_mongo`)."""
         bindings = tuple(imports)
+        self.mongo = mongo
         self.calls = {n: b for n, b in _CALLS.items() if _imported(n, bindings)}
         self.clients = tuple(c for c in _CLIENTS if any(_imported(m, bindings) for m in c.makers))
         self.sessionmaker = _imported(_SESSIONMAKER, bindings)
 
     @property
     def relevant(self) -> bool:
-        return bool(self.calls or self.clients or self.sessionmaker)
+        return bool(self.calls or self.clients or self.sessionmaker or self.mongo)
 
     def _sessionmaker_call(self, func: ast.expr, semantic: SemanticModel) -> bool:
         """`SessionLocal()` where the module set `SessionLocal = sessionmaker(...)` (sync)."""
@@ -166,6 +210,11 @@ class BlockingMatcher:
         if self.sessionmaker and self._sessionmaker_call(call.func, semantic):
             shown = f"`{ast.unparse(call.func)}()` (a sync `sessionmaker`)"
             return Blocking(shown, "`async_sessionmaker`")
+        if self.mongo and isinstance(call.func, ast.Attribute) and call.func.attr in _MONGO_IO:
+            held = call.func.value  # `db["app"].users.find_one`: shown as `users.find_one`
+            owner = held.attr if isinstance(held, ast.Attribute) else ast.unparse(held)[:30]
+            shown = f"`{owner}.{call.func.attr}` on a sync pymongo collection"
+            return Blocking(shown, _MONGO_REMEDY)
         if self.clients and isinstance(call.func, ast.Attribute):
             return self._method(call.func, semantic)
         return None

@@ -87,12 +87,32 @@ def best_effort(statement: ast.Try | ast.TryStar, function: FunctionNode) -> boo
     it makes is cosmetic (delete / edit a message, pin, a chat action) or closes something."""
     if _CLEANUP.fullmatch(function.name) or flow.awaits_cancelled(statement.body, function):
         return True
-    nodes = (node for part in statement.body for node in iter_subtree(part, same_scope=True))
+    nodes = [node for part in statement.body for node in iter_subtree(part, same_scope=True)]
     calls = [node for node in nodes if isinstance(node, ast.Call)]
-    return bool(calls) and all(
-        isinstance(call.func, ast.Attribute) and call.func.attr in BEST_EFFORT_METHODS
-        for call in calls
+    cosmetic = [call for call in calls if _best_effort_call(call)]
+    # `edit_text(_("Thanks"))`, `edit_text(text, reply_markup=kb.as_markup())`: a plain call
+    # on constants only (a translation, a keyboard) builds the cosmetic call's arguments and is
+    # part of it; `edit_text(render(menu))` renders data and may fail on its own
+    awaited = {id(node.value) for node in nodes if isinstance(node, ast.Await)}
+    arguments = {
+        id(inner)
+        for call in cosmetic
+        for argument in (*call.args, *(keyword.value for keyword in call.keywords))
+        for inner in ast.walk(argument)
+        if isinstance(inner, ast.Call) and _on_constants(inner) and id(inner) not in awaited
+    }
+    return bool(cosmetic) and all(
+        _best_effort_call(call) or id(call) in arguments for call in calls
     )
+
+
+def _on_constants(call: ast.Call) -> bool:
+    values = (*call.args, *(keyword.value for keyword in call.keywords))
+    return all(isinstance(value, ast.Constant) for value in values)
+
+
+def _best_effort_call(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr in BEST_EFFORT_METHODS
 
 
 _PARSERS = frozenset(

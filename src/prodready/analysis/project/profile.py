@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from prodready.analysis.project.build import Project
-from prodready.analysis.project.model import Evidence
+from prodready.analysis.project.model import Evidence, FileFacts
 
 # Calls that start a long-running service, seen in any project function.
 _START_CALLS = (
@@ -59,6 +59,21 @@ def service_profile(project: Project) -> ServiceProfile | None:
         kinds = tuple(sorted({kind for kind, _ in started}))
         return ServiceProfile(kinds, started[0][1], True)
     return None
+
+
+def one_shot_script(fact: FileFacts, imported: frozenset[str] = frozenset()) -> bool:
+    """A file run as a script that ends (`asyncio.run(main())` at module level or under
+    `if __name__ == "__main__":`), serves nothing itself (no handler, route, job, hook or
+    entry point) and that no other module imports (`imported`: the targets of the project's
+    imports): a cron job or a one-off broadcast, whose event loop nothing else shares."""
+    serves = fact.handlers or fact.routes or fact.jobs or fact.hooks or fact.entry_points
+    used = any(target == fact.module or target.startswith(fact.module + ".") for target in imported)
+    return "asyncio.run" in fact.module_calls and not serves and not used
+
+
+def imported_modules(project: Project) -> frozenset[str]:
+    """What the project's files import (qualified targets: "app.db.engine", "sqlalchemy")."""
+    return frozenset(i.target for fact in project.facts for i in fact.module_imports)
 
 
 def _kind(entry_kind: str) -> str:

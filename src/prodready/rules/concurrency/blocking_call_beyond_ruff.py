@@ -6,13 +6,15 @@ import ast
 import re
 from collections.abc import Iterator
 
+from prodready.analysis.engines import long_running_path
+from prodready.analysis.project.profile import imported_modules, one_shot_script
 from prodready.analysis.revisit import call_to, current_function_name, function_at, walk_semantic
 from prodready.analysis.source import ParsedFile
 from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
 from prodready.rules.api import ProjectContext, project_rule
-from prodready.rules.blocking import Blocking, BlockingMatcher
+from prodready.rules.blocking import Blocking, BlockingMatcher, sync_mongo
 
 META = RuleMeta(
     id="ASY011",
@@ -24,10 +26,12 @@ META = RuleMeta(
     what=(
         "An `async def` uses a synchronous client that ruff's ASYNC rules do not know — "
         "`sqlite3` / `psycopg2` / `pymysql` connections, a sync SQLAlchemy `Session` or "
-        "engine, `redis.Redis`, boto3, `smtplib.SMTP`, `requests.Session` — or CPU-heavy work "
-        "(`bcrypt.hashpw` / `checkpw`, `hashlib.pbkdf2_hmac` / `scrypt`, passlib / argon2 "
-        "hashing, PIL image resizing). Also one level down (low confidence): an `async def` "
-        "calling a project function that does so."
+        "engine, a pymongo collection (`find_one`, `update_one`...), `redis.Redis`, boto3, "
+        "`smtplib.SMTP`, `requests.Session` — or CPU-heavy work (`bcrypt.hashpw` / "
+        "`checkpw`, `hashlib.pbkdf2_hmac` / `scrypt`, passlib / argon2 hashing, PIL image "
+        "resizing). Also one level down (low confidence): an `async def` calling a project "
+        "function that does so. Scripts that run once (`asyncio.run(...)`, serving nothing), "
+        "tests and tools are left alone: nothing else shares their event loop."
     ),
     why=(
         "The event loop runs every handler of the process on one thread. A sync query waiting "
@@ -89,9 +93,14 @@ _CLI = ("argparse", "click", "typer")  # command-line tools: nothing else shares
 
 
 def _walk(
-    ctx: ProjectContext, parsed: ParsedFile, matcher: BlockingMatcher, sync: dict[str, Blocking]
+    ctx: ProjectContext,
+    parsed: ParsedFile,
+    matcher: BlockingMatcher,
+    sync: dict[str, Blocking],
+    serving: bool,
 ) -> Iterator[Finding]:
-    """Findings for async functions of the file; blocking sync functions go to `sync`."""
+    """Findings for async functions of the file (when it serves); blocking sync functions go
+    to `sync`."""
     seen: set[tuple[int, str]] = set()
     for node in walk_semantic(parsed):
         found = matcher.match(node, parsed.semantic) if isinstance(node, ast.Call) else None
@@ -100,7 +109,9 @@ def _walk(
             continue
         if not parsed.semantic.in_async_function():
             sync.setdefault(current_function_name(parsed) or "", found)
-        elif (id(function), found.remedy) not in seen and not _START_UP.search(function.name):
+        elif not serving or _START_UP.search(function.name):
+            continue
+        elif (id(function), found.remedy) not in seen:
             seen.add((id(function), found.remedy))
             verb = "burns CPU on" if found.cpu else "blocks"
             where = f"the event loop in `async def {function.name}`"
@@ -134,12 +145,18 @@ def _one_level_down(
 @project_rule(META)
 def check(ctx: ProjectContext) -> Iterator[Finding]:
     sync: dict[str, Blocking] = {}
-    cli: set[str] = set()
+    cli: set[str] = set()  # files whose event loop serves nobody else: no finding in them
+    mongo = sync_mongo(name for fact in ctx.project.facts for name in fact.imports)
+    imported = imported_modules(ctx.project)
     for fact in ctx.project.facts:
         if any(n.split(".")[0] in _CLI for n in fact.imports) and not fact.handlers + fact.routes:
             cli.add(fact.path)
-        elif (matcher := BlockingMatcher(fact.imports)).relevant:
+            continue
+        if one_shot_script(fact, imported) or not long_running_path(fact.path):
+            cli.add(fact.path)  # a cron script, a test, a tool: still a source of `sync` helpers
+        if (matcher := BlockingMatcher(fact.imports, mongo)).relevant:
             parsed = ctx.file(fact.path)
-            yield from _walk(ctx, parsed, matcher, sync) if parsed is not None else ()
+            serving = fact.path not in cli
+            yield from _walk(ctx, parsed, matcher, sync, serving) if parsed is not None else ()
     sync.pop("", None)
     yield from _one_level_down(ctx, sync, cli)
