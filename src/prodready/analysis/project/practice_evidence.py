@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from prodready.analysis.project.build import Project
 from prodready.analysis.project.model import Evidence, PracticeAssessment, PracticeEvidence
+from prodready.analysis.project.schema_names import is_status
 from prodready.domain.result import PracticeStatus
 from prodready.domain.taxonomy import Practice
 
@@ -86,12 +87,9 @@ def idempotency(project: Project) -> PracticeAssessment:
 
 def state_transitions(project: Project) -> PracticeAssessment:
     practice = Practice.DB_STATE_TRANSITIONS
-    columns = [
-        (t, c)
-        for t in project.model.schema.tables
-        for c in t.columns
-        if c.name in {"status", "state"} or c.name.endswith(("_status", "_state"))
-    ]
+    # the same lifecycle columns DB014 reads: not a value mirrored from elsewhere (a nullable
+    # column with no default, as in Celery's result table), not a bot's FSM storage
+    columns = [(t, c) for t in project.model.schema.tables for c in t.columns if is_status(t, c)]
     if not columns:
         reason = "no table has a status or state column: no lifecycle to protect"
         return assessment(practice, NOT_NEEDED, reason)
