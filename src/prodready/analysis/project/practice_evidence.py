@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from prodready.analysis.project.build import Project
 from prodready.analysis.project.model import Evidence, PracticeAssessment, PracticeEvidence
-from prodready.analysis.project.schema_names import is_status
 from prodready.domain.result import PracticeStatus
 from prodready.domain.taxonomy import Practice
 
@@ -87,9 +86,15 @@ def idempotency(project: Project) -> PracticeAssessment:
 
 def state_transitions(project: Project) -> PracticeAssessment:
     practice = Practice.DB_STATE_TRANSITIONS
-    # the same lifecycle columns DB014 reads: not a value mirrored from elsewhere (a nullable
-    # column with no default, as in Celery's result table), not a bot's FSM storage
-    columns = [(t, c) for t in project.model.schema.tables for c in t.columns if is_status(t, c)]
+    # not a value mirrored from elsewhere: a nullable column with no default (Celery's result
+    # table, an observed `last_check_status`), as DB014 skips it
+    columns = [
+        (t, c)
+        for t in project.model.schema.tables
+        for c in t.columns
+        if (c.name in {"status", "state"} or c.name.endswith(("_status", "_state")))
+        and not (c.nullable and not c.default and not c.server_default)
+    ]
     if not columns:
         reason = "no table has a status or state column: no lifecycle to protect"
         return assessment(practice, NOT_NEEDED, reason)
