@@ -100,6 +100,18 @@ def mutated_name(node: ast.AST) -> str | None:
     return None
 
 
+_REMOVING_METHODS = frozenset({"remove", "discard", "pop", "popitem", "popleft", "clear"})
+
+
+def removed_name(node: ast.AST) -> str | None:
+    """The plain name a statement or call takes entries out of: `del d[k]`, `xs.remove(x)`,
+    `.discard` / `.pop` / `.popitem` / `.clear` -> "xs"; else None."""
+    removing = isinstance(node, ast.Call) and (
+        isinstance(node.func, ast.Attribute) and node.func.attr in _REMOVING_METHODS
+    )
+    return mutated_name(node) if removing or isinstance(node, ast.Delete) else None
+
+
 _SECRET_WORDS = re.compile(
     r"(secret|token|passw|pwd|api_?key|private_?key|signature|credential|auth_?key|dsn)", re.I
 )

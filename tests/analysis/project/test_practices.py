@@ -168,3 +168,14 @@ def test_sql_migrations_run_by_dbmate_count(tmp_path: Path) -> None:
     migrations = found[Practice.MIGRATIONS]
     assert migrations.status is P
     assert migrations.reason == "1 dbmate migration folder(s) evolve the schema"
+
+
+def test_a_library_table_mirroring_a_status_is_no_lifecycle_to_protect(tmp_path: Path) -> None:
+    migration = (
+        "import sqlalchemy as sa\nfrom alembic import op\n\nrevision = '0001'\n"
+        "down_revision = None\n\n\ndef upgrade():\n    op.create_table(\n"
+        "        'celery_taskmeta',\n        sa.Column('id', sa.Integer(), primary_key=True),\n"
+        "        sa.Column('status', sa.String(length=50), nullable=True),\n    )\n"
+    )
+    found = _write(tmp_path, {"migrations/versions/0001_celery.py": migration})
+    assert found[Practice.DB_STATE_TRANSITIONS].status is N

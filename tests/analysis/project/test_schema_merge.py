@@ -467,3 +467,35 @@ def test_independent_migration_chains_are_folded_apart() -> None:
     assert [c.name for c in users.columns] == ["id", "email"]
     assert users.evidence == Evidence("alembic/versions/0001.py", 9)
     assert schema.differences == ()
+
+
+def test_a_base_imported_from_the_package_that_re_exports_it_gives_its_columns() -> None:
+    base = """
+    from datetime import datetime
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+    class Base(DeclarativeBase):
+        id: Mapped[int] = mapped_column(primary_key=True)
+        created_at: Mapped[datetime]
+    """
+    model = """
+    from sqlalchemy.orm import Mapped
+    from shop.models import Base
+
+    class Item(Base):
+        __tablename__ = "items"
+        title: Mapped[str]
+    """
+    other = """
+    class Base:
+        pass
+    """
+    schema = build_schema(
+        [
+            _facts(parsed(base, "shop/models/base.py")),
+            _facts(parsed(model, "shop/models/item.py")),
+            _facts(parsed(other, "elsewhere/base.py")),
+        ]
+    )
+    (items,) = schema.tables
+    assert [c.name for c in items.columns] == ["title", "id", "created_at"]

@@ -29,26 +29,34 @@ def _bare(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
-def _unique_bare(names: Sequence[str]) -> dict[str, str]:
-    """Bare class name -> qualified name, for bare names only one class has."""
+def _by_bare(names: Sequence[str]) -> dict[str, list[str]]:
+    """Bare class name -> the qualified names of the classes that have it."""
     found: dict[str, list[str]] = {}
     for name in names:
         found.setdefault(_bare(name), []).append(name)
-    return {bare: every[0] for bare, every in found.items() if len(every) == 1}
+    return found
 
 
 @dataclass(slots=True)
 class _Classes:
     """Classes by qualified name: templates, and mapped classes with their table. A base is
-    looked up by qualified name, else by bare name when only one class has it."""
+    looked up by qualified name; else, written bare, by the only class with that name; else,
+    imported from a package that re-exports it (`from app.models import Base` for the class in
+    `app/models/base.py`), by the only class of that name inside the package."""
 
     templates: dict[str, ModelBase]
     mapped: dict[str, str]
     unsettled: set[str] = field(default_factory=set)
-    bare: dict[str, str] = field(default_factory=dict)
+    bare: dict[str, list[str]] = field(default_factory=dict)
 
     def find(self, base: str) -> str:
-        return base if base in self.templates or base in self.mapped else self.bare.get(base, "")
+        if base in self.templates or base in self.mapped:
+            return base
+        package, _, name = base.rpartition(".")
+        candidates = self.bare.get(name, [])
+        if package:
+            candidates = [c for c in candidates if c.startswith(package + ".")]
+        return candidates[0] if len(candidates) == 1 else ""
 
     def chain(self, bases: Sequence[str]) -> tuple[list[ModelBase], str, bool]:
         """The templates above a class in method-resolution order (approximately), the table
@@ -152,7 +160,7 @@ def resolve(
     mapped = {t.model: t.name for t in tables if t.model}
     classes = _Classes({t.name: t for t in templates if t.name not in mapped}, mapped)
     classes.unsettled = {t.name for t in templates if t.kind == "pending"}
-    classes.bare = _unique_bare([*classes.templates, *mapped])
+    classes.bare = _by_bare([*classes.templates, *mapped])
     result: dict[str, Table] = {}
     for table in tables:
         chain, _, _ = classes.chain(table.bases)

@@ -88,7 +88,9 @@ With AnyIO: `await anyio.to_thread.run_sync(fn, *args)`.""",
 )
 
 # Async code that runs before the service serves anyone: blocking there delays start-up only.
-_START_UP = re.compile(r"(^|_)(main|startup|start_up|preflight|setup|init|bootstrap|migrate)($|_)")
+_START_UP = re.compile(
+    r"(^|_)(main|startup|start_up|lifespan|preflight|setup|init|bootstrap|migrate)($|_)"
+)
 _CLI = ("argparse", "click", "typer")  # command-line tools: nothing else shares their loop
 
 

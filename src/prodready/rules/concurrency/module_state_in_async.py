@@ -11,7 +11,12 @@ from prodready.domain.finding import Finding
 from prodready.domain.rule import RuleMeta
 from prodready.domain.taxonomy import Confidence, Dimension, Severity
 from prodready.rules.api import FileContext, file_rule
-from prodready.rules.matchers import keyword, mutable_container_kind, mutated_name
+from prodready.rules.matchers import (
+    keyword,
+    mutable_container_kind,
+    mutated_name,
+    removed_name,
+)
 
 META = RuleMeta(
     id="ASY003",
@@ -103,13 +108,14 @@ def check(node: ast.AsyncFunctionDef, ctx: FileContext) -> Iterator[Finding]:
     local = {a.arg for a in (*node.args.args, *node.args.kwonlyargs)}
     local |= {n.id for n in body if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     reported: set[str] = set()
+    removed = {name for n in body if (name := removed_name(n))}
     for inner in body:
         change = _state_change(inner, ctx, local, declared_global)
         if change is None or change[0] in reported:
             continue
         name, kind = change
         reported.add(name)
-        growth = "" if kind == "global" else ", grows without bound"
+        growth = "" if kind == "global" or name in removed else ", grows without bound"
         yield ctx.finding(
             inner,
             f"module-level {kind} `{name}` is changed in `async def {node.name}`: lost on "
