@@ -79,3 +79,13 @@ def test_vulture_runs_only_where_unreachable_code_may_be() -> None:
     assert may("def f():\n    try:\n        return g()\n    except E:\n        raise\n    h()\n")
     assert not may("def f(x):\n    if x:\n        return 1\n    return 2\n")
     assert not may("while running:\n    g()\n")
+
+
+def test_the_source_text_spares_the_expression_walk() -> None:
+    ternary = "x = a if True else b\n"
+    assert may_hold_unreachable_code(ast.parse(ternary), ternary)
+    assert may_hold_unreachable_code(ast.parse(ternary))  # no text: every expression is walked
+    plain = "x = a if ready else b\n"
+    assert not may_hold_unreachable_code(ast.parse(plain), plain)
+    handler = "try:\n    g()\nexcept E:\n    raise\n    h()\n"
+    assert may_hold_unreachable_code(ast.parse(handler), handler)  # blocks of except clauses

@@ -57,22 +57,37 @@ def _deep_enough() -> Iterator[None]:
 
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+# `x if True else y`, `a if 0 else b`, `c if not None else d`: a ternary whose test may be a
+# constant, by text (a test written as a string or in parentheses, `x if ("a") else y`, is not
+# looked for: `if 'key' in d` and `if (a and b)` would send most files to the expression walk)
+_CONSTANT_TERNARY = re.compile(r"\bif\s+(not\s+)?(True\b|False\b|None\b|\d|[+-]\d)")
 
 
-def may_hold_unreachable_code(tree: ast.Module) -> bool:
+def may_hold_unreachable_code(tree: ast.Module, text: str | None = None) -> bool:
     """A cheap superset of what vulture can find certain (so that it runs only where it may
-    find something): a statement after a `return` / `raise` / `continue` / `break` or after a
-    `try` whose body ends in one, or an `if` / `while` / conditional expression whose test is
-    made of constants only (`if False:`, `while True:`, `x if 0 else y`)."""
-    for node in iter_subtree(tree):
-        if isinstance(node, ast.If | ast.IfExp) and _constant(node.test):
+    find something): a statement after a `return` / `raise` / `continue` / `break`, after a
+    `try` whose body ends in one or after a `while True:` that never breaks, or an `if` /
+    `while` / conditional expression whose test is made of constants only (`if False:`,
+    `while 0:`, `x if 0 else y`). Only statements are walked; expressions only when `text`
+    (the file's source) may hold a constant ternary test, or is not given."""
+    if (text is None or _CONSTANT_TERNARY.search(text)) and any(
+        isinstance(node, ast.IfExp) and _constant(node.test) for node in iter_subtree(tree)
+    ):
+        return True
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and _constant(node.test):
             return True
         if isinstance(node, ast.While) and _constant(node.test) and not _endless(node):
             return True  # `while False:`, or `while True:` with an `else` that never runs
-        for field in ("body", "orelse", "finalbody"):
+        for field in _BLOCKS:
             block = getattr(node, field, None)
-            if isinstance(block, list) and _ends_early(block):
-                return True
+            if isinstance(block, list) and block:
+                if isinstance(block[0], ast.stmt) and _ends_early(block):
+                    return True
+                stack.extend(block)  # statements, except handlers, match cases
     return False
 
 

@@ -62,9 +62,10 @@ def dead_code(session: nox.Session) -> None:
 @file_rule(META, on=(ast.Module,))
 def check(module: ast.Module, ctx: FileContext) -> Iterator[Finding]:
     source = ctx.source
-    if not may_hold_unreachable_code(module):
+    code = "\n".join(source.lines)
+    if not may_hold_unreachable_code(module, code):
         return  # vulture parses and walks the file again: only where it may find something
-    for block in unreachable_code("\n".join(source.lines), source.path):
+    for block in unreachable_code(code, source.path):
         text = source.lines[block.first_line - 1] if block.first_line <= len(source.lines) else ""
         span = (
             f"line {block.first_line}"
