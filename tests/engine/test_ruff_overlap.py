@@ -12,7 +12,7 @@ from prodready.analysis.semantic import SemanticModel
 from prodready.analysis.source import ParsedFile, SourceText
 from prodready.domain.finding import Finding, Location
 from prodready.domain.rule import RuleMeta
-from prodready.engine.ruff_bridge import drop_constant_built, drop_overlaps
+from prodready.engine.ruff_bridge import drop_constant_built, drop_known_non_secrets, drop_overlaps
 from prodready.rules.registry import discover
 
 METAS: dict[str, RuleMeta] = {meta.id: meta for meta in discover().metas}
@@ -111,3 +111,17 @@ def test_a_ruff_sql_finding_on_constant_only_text_is_dropped() -> None:
     ]
     kept = drop_constant_built(findings, METAS, {"repo.py": parsed}.get)
     assert [(f.rule_id, f.location.line) for f in kept] == [("SEC103", 4), ("OBS102", 3)]
+
+
+def test_a_token_type_or_algorithm_name_is_no_hard_coded_secret() -> None:
+    def sec102(line: int, snippet: str) -> Finding:
+        return Finding("SEC102", Location("auth.py", line, 0), "S105", snippet=snippet)
+
+    findings = [
+        sec102(1, 'token_type = "bearer"'),
+        sec102(2, "JWT_ALGORITHM = 'HS256'"),
+        sec102(3, 'password = "Test_1234"'),
+        sec102(4, 'API_TOKEN = "bearer-abc123"'),
+    ]
+    kept = drop_known_non_secrets(findings, METAS)
+    assert [f.location.line for f in kept] == [3, 4]

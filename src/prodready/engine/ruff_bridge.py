@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -185,3 +186,26 @@ def drop_constant_built(
         for f in found
         if f.rule_id not in rules or (f.location.path, f.location.line) not in constant
     ]
+
+
+_SECRET_NAME_CODES = frozenset({"S105", "S106", "S107"})
+# Values ruff's hard-coded-password checks see beside a secret-looking name that are no secret:
+# `token_type = "bearer"`, `ALGORITHM = "HS256"` (the OAuth token type, a JWT algorithm).
+_NOT_SECRETS = re.compile(
+    r"^(bearer|basic|jwt|none|(hs|rs|es|ps)(256|384|512)|eddsa)$", re.IGNORECASE
+)
+_LITERAL = re.compile(r"""(['"])([^'"]*)\1""")
+
+
+def drop_known_non_secrets(
+    findings: Iterable[Finding], metas: Mapping[str, RuleMeta]
+) -> list[Finding]:
+    """Drop a finding of a rule presenting ruff's S105 / S106 / S107 on a line whose only
+    string literals are a token type or a signing algorithm's name."""
+    rules = {m.id for m in metas.values() if _SECRET_NAME_CODES.intersection(m.upstream)}
+
+    def harmless(finding: Finding) -> bool:
+        values = [m.group(2) for m in _LITERAL.finditer(finding.snippet)]
+        return bool(values) and all(_NOT_SECRETS.match(v) for v in values)
+
+    return [f for f in findings if f.rule_id not in rules or not harmless(f)]

@@ -25,7 +25,13 @@ from prodready.engine.dispatch import DispatchTable
 from prodready.engine.modules import ModuleNamer
 from prodready.engine.parallel import FileJob, analyse_all, default_workers
 from prodready.engine.project_files import read_declarations
-from prodready.engine.ruff_bridge import RuffOutcome, drop_constant_built, drop_overlaps, run_ruff
+from prodready.engine.ruff_bridge import (
+    RuffOutcome,
+    drop_constant_built,
+    drop_known_non_secrets,
+    drop_overlaps,
+    run_ruff,
+)
 from prodready.engine.select import selected_rules
 from prodready.engine.tooling import scan_tooling
 from prodready.rules.api import FileRule, ProjectContext, ProjectRule, UpstreamRule
@@ -140,6 +146,7 @@ def run_review(
             not_run = {meta.id for meta in upstream}
     metas = {rule.meta.id: rule.meta for rule in selected}
     findings = drop_constant_built(drop_overlaps(findings, metas), metas, parsed.get)
+    findings = drop_known_non_secrets(findings, metas)
     return RawReview(
         root=root,
         files=len(analyses),
