@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from prodready.analysis.names import dotted_name
+from prodready.analysis.project.adapters._common import argument
 from prodready.analysis.semantic import FunctionNode
 from prodready.analysis.strings import local_values
 from prodready.domain.finding import Finding
@@ -80,13 +81,6 @@ def _missing_secret(call: ast.Call) -> bool:
     return is_none(secret.value)
 
 
-def _argument(call: ast.Call, name: str, position: int) -> ast.expr | None:
-    found = keyword(call, name)
-    if found is not None:
-        return found.value
-    return call.args[position] if len(call.args) > position else None
-
-
 def _secret_part(value: ast.expr | None, function: FunctionNode | None) -> bool:
     """The URL or path carries a secret (`f"{base}/partner/{bot.token}"`, a local built so):
     the secret-path scheme the Bot API recommended before `secret_token` existed."""
@@ -131,7 +125,7 @@ def check(node: ast.Call, ctx: FileContext) -> Iterator[Finding]:
         return
     method = node.func.attr
     if method == "set_webhook" and (node.args or keyword(node, "url")) and _missing_secret(node):
-        if _secret_part(_argument(node, "url", 0), function):
+        if _secret_part(argument(node, 0, "url"), function):
             return  # the handler mounted at that path is what is reported
         yield ctx.finding(node, "`set_webhook()` without `secret_token=`: forged updates accepted")
     elif method == "run_webhook" and _missing_secret(node):
@@ -145,12 +139,12 @@ def _mounted_at_secret_path(handler: ast.Call, ctx: FileContext) -> bool:
     parent = parents[-1] if parents else None
     function = ctx.semantic.enclosing_function()
     if isinstance(parent, ast.Call) and any(a is handler for a in parent.args):
-        return _secret_part(_argument(parent, "path", 0), function)
+        return _secret_part(argument(parent, 0, "path"), function)
     grand = parents[-2] if len(parents) > 1 else None
     if (
         isinstance(parent, ast.Attribute)
         and parent.attr == "register"
         and isinstance(grand, ast.Call)
     ):
-        return _secret_part(_argument(grand, "path", 1), function)
+        return _secret_part(argument(grand, 1, "path"), function)
     return False
